@@ -1,0 +1,27 @@
+//! `incidex`: read security-incident notices and news, emit structured reports.
+
+mod extract_cmd;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "incidex", version, about = "Structured incident reports from Japanese and English security notices")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract incident reports from files, folders (recursively) or standard input (`-`).
+    Extract(extract_cmd::ExtractArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract(args) => extract_cmd::run(args),
+    }
+}

@@ -1,0 +1,256 @@
+//! Who an article is about: the issuer of a dated press-release title, the
+//! organisation after ` - ` or in parentheses at the end of a title, the
+//! subject of the lead sentence (`Xは3/4、…`), the first word of a blog-style
+//! title (`X 不正アクセス …`), and the roles around it: the contractor that
+//! was breached (受託事業者), the subsidiary where it happened, the company a
+//! regulator's order is addressed to.
+
+use crate::orgs::{clean_name, company_names, looks_like_org, name_after, name_before, same_org};
+use incidex_lexicon::Lexicon;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    Guess,
+    Weak,
+    Title,
+    Subject,
+    Issuer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    pub role: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub main: Named,
+    pub strength: Strength,
+    /// Byte span of a date written in the title or the lead sentence (the disclosure).
+    pub lead_date: Option<(usize, usize)>,
+}
+
+const DATE: &str = r"(?:\d{4}年\d{1,2}月\d{1,2}日|(?:令和|平成)(?:元|\d{1,2})年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2}|\d{4}/\d{1,2}/\d{1,2})";
+
+static DATED_TITLE: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
+static DASH_TITLE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.*\S)\s+[-|]\s+(\S.{0,30})$").unwrap());
+static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
+static LEAD: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
+static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(によれば|によると)").unwrap());
+static POSSESSIVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap());
+static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\b((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)\b").unwrap()
+});
+static PROVIDER: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:受託事業者|委託事業者|受託業者|委託先事業者|委託先|運営事業者)(?:である|の)?\(?").unwrap());
+static PROVIDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap());
+static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
+static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
+
+/// Words that end an English subject that is not an organisation.
+const EN_NOT_ORG: &[&str] = &["The", "It", "He", "She", "They", "We", "This", "That", "Officials", "Researchers", "Police", "Authorities", "A", "An"];
+
+fn named(name: String, start: usize, end: usize, role: &'static str) -> Named {
+    Named { name, start, end, role }
+}
+
+/// The subject of a section: heading first, then the lead sentences of its body.
+pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+    let heading = &text[head.0..head.1];
+    let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
+    let mut best: Option<Subject> = None;
+    let mut consider = |cand: Option<Subject>| {
+        if let Some(c) = cand {
+            if best.as_ref().is_none_or(|b| c.strength > b.strength) {
+                best = Some(c);
+            }
+        }
+    };
+    if !heading.is_empty() {
+        if let Some(c) = DATED_TITLE.captures(heading) {
+            if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
+                if let Some(n) = clean_name(o.as_str()) {
+                    let s = offset_in(o.as_str());
+                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength: Strength::Issuer, lead_date: Some((head.0 + d.start(), head.0 + d.end())) }));
+                }
+            }
+        }
+        if let Some(c) = DASH_TITLE.captures(heading) {
+            if let Some(o) = c.get(2) {
+                if let Some(n) = clean_name(o.as_str()) {
+                    let s = offset_in(o.as_str());
+                    let strength = if looks_like_org(&n, suffixes) { Strength::Issuer } else { Strength::Guess };
+                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength, lead_date: None }));
+                }
+            }
+        }
+        if let Some(c) = PAREN_END.captures(heading) {
+            if let Some(o) = c.get(1) {
+                if let Some(n) = clean_name(o.as_str()).filter(|n| looks_like_org(n, suffixes)) {
+                    let s = head.0 + o.start();
+                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength: Strength::Issuer, lead_date: None }));
+                }
+            }
+        }
+        consider(title_head(text, head, suffixes));
+    }
+    consider(lead_subject(text, body));
+    best
+}
+
+/// `X 不正アクセス…`, `X、子会社の…`, `X(1234)…`, `Xが…`: the name a title starts with.
+fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+    let heading = &text[head.0..head.1];
+    let cut = heading.find([' ', '、', '(', '「', '/', ',', '!', '?']).unwrap_or(heading.len());
+    let mut first = &heading[..cut];
+    // `カーニバルクルーズが2019年…`: a subject marked by が or は.
+    for p in ["が", "は"] {
+        if let Some(i) = first.find(p) {
+            first = &first[..i];
+        }
+    }
+    let (s, name) = name_before(text, head.0 + first.len())?;
+    // A title that starts with a description (`…を生んだX、…`) counts only when X is plainly an organisation.
+    if s != head.0 && !looks_like_org(&name, suffixes) {
+        return None;
+    }
+    let rest = &heading[cut..];
+    // A one-word heading is a section title, unless it is a company name.
+    if rest.trim().is_empty() && !looks_like_org(&name, suffixes) {
+        return None;
+    }
+    Some(Subject { main: named(name, s, head.0 + first.len(), "victim"), strength: Strength::Title, lead_date: None })
+}
+
+/// `Xは3/4、…`, `Xが2022年6月30日、…`, `Xによれば`, `Xのサーバが`, `X said`: the lead sentences.
+fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
+    let lead_end = nth_sentence_end(text, body.0, body.1, 2);
+    let lead = &text[body.0..lead_end];
+    if let Some(c) = LEAD.captures(lead) {
+        if let (Some(p), Some(d)) = (c.get(1), c.get(2)) {
+            if let Some((s, n)) = name_before(text, body.0 + p.start()) {
+                return Some(Subject { main: named(n, s, body.0 + p.start(), "victim"), strength: Strength::Subject, lead_date: Some((body.0 + d.start(), body.0 + d.end())) });
+            }
+        }
+    }
+    // `経済産業省は、2022年6月30日、` and a subject without a date: `X(は|が)…を公表`.
+    if let Some(m) = ACCORDING.find(lead) {
+        if let Some((s, n)) = name_before(text, body.0 + m.start()) {
+            return Some(Subject { main: named(n, s, body.0 + m.start(), "victim"), strength: Strength::Weak, lead_date: None });
+        }
+    }
+    if let Some(m) = POSSESSIVE.find(lead) {
+        if let Some((s, n)) = name_before(text, body.0 + m.start()) {
+            return Some(Subject { main: named(n, s, body.0 + m.start(), "victim"), strength: Strength::Weak, lead_date: None });
+        }
+    }
+    if let Some(c) = EN_SUBJECT.captures(lead) {
+        if let Some(o) = c.get(1) {
+            let words: Vec<&str> = o.as_str().split_whitespace().filter(|w| !EN_NOT_ORG.contains(w)).collect();
+            if !words.is_empty() {
+                let name = words.join(" ");
+                let s = body.0 + o.end() - name.len();
+                return Some(Subject { main: named(name, s, body.0 + o.end(), "victim"), strength: Strength::Weak, lead_date: None });
+            }
+        }
+    }
+    None
+}
+
+/// The end of the `n`th sentence after `from` (or `to`).
+pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
+    let mut count = 0;
+    for (i, c) in text[from..to].char_indices() {
+        if c == '。' || (c == '.' && text[from + i + 1..].starts_with(' ')) {
+            count += 1;
+            if count == n {
+                return from + i + c.len_utf8();
+            }
+        }
+    }
+    floor_char(text, to.min(from + 1200)).max(from)
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The other organisations around the main victim in an article.
+pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
+    let region = &text[from..floor_char(text, to.min(from + 3000))];
+    let mut out: Vec<Named> = Vec::new();
+    // The contractor that was breached.
+    for m in PROVIDER.find_iter(region).chain(PROVIDING.find_iter(region)) {
+        let at = from + m.end();
+        if let Some(h) = company_names(&text[at..floor_char(text, (at + 80).min(to))]).into_iter().find(|h| h.start == 0) {
+            out.push(named(h.name, at + h.start, at + h.end, "provider"));
+            break;
+        }
+    }
+    // The subsidiary where it happened.
+    for m in SUBSIDIARY.find_iter(region) {
+        let at = from + m.end();
+        if let Some((e, n)) = name_after(text, at) {
+            let next = &text[e..];
+            if ["において", "における", "が運営", "で", "の"].iter().any(|p| next.starts_with(p)) && !same_org(&n, &main.name) {
+                out.push(named(n, at, e, "subsidiary"));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A regulator's order: the company it is addressed to (`…株式会社X(法人番号…)に対し、…命令`).
+pub fn regulated_company(text: &str, from: usize, to: usize) -> Option<Named> {
+    let region = &text[from..floor_char(text, to.min(from + 1500))];
+    if !["命令", "勧告", "処分", "指導"].iter().any(|w| region.contains(w)) {
+        return None;
+    }
+    company_names(region).into_iter().find_map(|h| {
+        REGULATED.find(&region[h.end..]).filter(|m| m.start() == 0).map(|_| named(h.name, from + h.start, from + h.end, "victim"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use incidex_lexicon::LexiconSet;
+
+    fn subj(heading: &str, body: &str) -> Option<String> {
+        let set = LexiconSet::builtin().unwrap();
+        let text = format!("{heading}\n\n{body}");
+        subject(&text, (0, heading.len()), (heading.len() + 2, text.len()), set.get("org_suffixes")).map(|s| s.main.name)
+    }
+
+    #[test]
+    fn issuers_of_press_release_titles() {
+        assert_eq!(subj("委託先の不正アクセスについて 2023年7月3日 岐阜県", "本文。").as_deref(), Some("岐阜県"));
+        assert_eq!(subj("案内メールの誤送信 - 高松市", "本文。").as_deref(), Some("高松市"));
+        assert_eq!(subj("ランサムウェア被害調査報告書(みなと台中央病院)", "本文。").as_deref(), Some("みなと台中央病院"));
+    }
+
+    #[test]
+    fn subjects_of_news() {
+        assert_eq!(subj("ミナト精工 不正アクセスに関する調査結果", "調査を進めてきたミナト精工は4/13、報告を公表しました。").as_deref(), Some("ミナト精工"));
+        assert_eq!(subj("北浜フーズの通販サイトで情報流出", "高級食材を扱う北浜本店は1月19日、公表した。").as_deref(), Some("北浜本店"));
+        assert_eq!(subj("流出した情報", "氏名と住所です。"), None);
+        assert_eq!(subj("Breach at clinic", "Riverside Health said on Monday that records were exposed.").as_deref(), Some("Riverside Health"));
+    }
+
+    #[test]
+    fn providers_and_subsidiaries() {
+        let t = "県の電子申請の受託事業者((株)サンプルデータ西)で感染。子会社である株式会社ことりの森において不正アクセス。";
+        let main = named("岐阜県".into(), 0, 0, "victim");
+        let r = roles(t, 0, t.len(), &main);
+        assert_eq!(r.iter().map(|n| (n.name.as_str(), n.role)).collect::<Vec<_>>(), [("(株)サンプルデータ西", "provider"), ("株式会社ことりの森", "subsidiary")]);
+    }
+}

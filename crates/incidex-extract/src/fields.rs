@@ -1,0 +1,310 @@
+//! Filling a record's fields from the text of one report, each value with its evidence.
+
+use crate::dates::{resolve, DateHit, DateMention};
+use crate::{indicators, numbers, Ctx};
+use incidex_model::{Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector, Vocabulary};
+use std::collections::BTreeMap;
+
+/// Sentence `[start, end)` around byte `at` within `[from, to)`.
+pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize, usize) {
+    let at = at.clamp(from, to);
+    let s = text[from..at].rfind(['。', '\n']).map(|i| from + i + text[from + i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(from);
+    let e = text[at..to].find(['。', '\n']).map(|i| at + i + text[at + i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(to);
+    (s, e)
+}
+
+/// Whether the sentence denies what it names (`流出はない`, `含まれておりません`).
+fn denied(sentence: &str) -> bool {
+    ["流出はない", "流出はなかった", "漏えいはない", "含まれておりません", "含まれていない", "含まれません", "ではありません", "はありません", "は否定", "否定している", "流出はありません",
+        "確認されておりません", "確認されていない", "no evidence", "not affected", "were not"]
+        .iter()
+        .any(|w| sentence.contains(w))
+}
+
+pub struct Region {
+    pub start: usize,
+    pub end: usize,
+    /// The heading (title) of the report, part of the region, weighed higher.
+    pub title: (usize, usize),
+}
+
+/// Category cues: the strongest cue per category; the title counts double.
+pub fn categories(ctx: &Ctx, text: &str, r: &Region) -> Vec<(Category, f32, usize, usize)> {
+    let mut best: BTreeMap<Category, (f32, usize, usize)> = BTreeMap::new();
+    let slice = &text[r.start..r.end];
+    for m in ctx.lex.get("categories").find_all(slice) {
+        if m.tag == incidex_lexicon::NEG {
+            continue;
+        }
+        let Ok(c) = Category::parse(m.value) else { continue };
+        let s = r.start + m.start;
+        let in_title = s >= r.title.0 && s < r.title.1;
+        let w = if in_title { m.weight * 1.5 } else { m.weight };
+        let e = best.entry(c).or_insert((0.0, s, r.start + m.end));
+        if w > e.0 {
+            *e = (w, s, r.start + m.end);
+        }
+    }
+    let mut v: Vec<(Category, f32, usize, usize)> = best.into_iter().map(|(c, (w, s, e))| (c, w, s, e)).collect();
+    // Strongest first; among equals the vocabulary order (more specific causes first).
+    v.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    v
+}
+
+pub fn set_category(rec: &mut Record, nt: &crate::normalize::Normalized, cats: &[(Category, f32, usize, usize)], forced: Option<Category>) {
+    let primary = forced.or_else(|| cats.first().map(|c| c.0)).unwrap_or(Category::Other);
+    rec.category = Some(primary);
+    rec.categories = vec![primary];
+    for (c, w, s, e) in cats {
+        if *c == primary {
+            let (a, b) = nt.orig_span(*s, *e);
+            rec.add_evidence("category", c.as_str(), a, b);
+        } else if *w >= 5.0 && !rec.categories.contains(c) {
+            rec.categories.push(*c);
+        }
+    }
+}
+
+fn vocab_values<V: Vocabulary + Ord>(ctx: &Ctx, dim: &str, text: &str, r: &Region, check_denial: bool, rec: &mut Record, field: &str) -> Vec<V> {
+    let mut out: Vec<V> = Vec::new();
+    let slice = &text[r.start..r.end];
+    for m in ctx.lex.get(dim).find_all(slice) {
+        if m.tag == incidex_lexicon::NEG {
+            continue;
+        }
+        let Ok(v) = V::parse(m.value) else { continue };
+        let s = r.start + m.start;
+        if check_denial {
+            let (a, b) = sentence_around(text, r.start, r.end, s);
+            if denied(&text[a..b]) {
+                continue;
+            }
+        }
+        let (a, b) = ctx.norm.orig_span(s, r.start + m.end);
+        rec.add_evidence(field, v.as_str(), a, b);
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
+    let text = &ctx.norm.text;
+    rec.vectors = vocab_values::<Vector>(ctx, "vectors", text, r, false, rec, "vectors");
+    rec.data_types = vocab_values::<DataType>(ctx, "data_types", text, r, true, rec, "data_types");
+    rec.actions = vocab_values::<Action>(ctx, "actions", text, r, false, rec, "actions");
+    for (dim, field) in [("malware", "malware"), ("threat_actors", "threat_actors")] {
+        let mut found: Vec<String> = Vec::new();
+        for m in ctx.lex.get(dim).find_all(&text[r.start..r.end]) {
+            if m.tag == incidex_lexicon::NEG {
+                continue;
+            }
+            let (a, b) = ctx.norm.orig_span(r.start + m.start, r.start + m.end);
+            rec.add_evidence(field, m.value, a, b);
+            if !found.iter().any(|f| f == m.value) {
+                found.push(m.value.to_string());
+            }
+        }
+        if field == "malware" {
+            rec.malware = found;
+        } else {
+            rec.threat_actors = found;
+        }
+    }
+}
+
+/// What a count counts: the words just before it, back to a punctuation mark.
+fn what_before(text: &str, from: usize, at: usize) -> String {
+    let head = &text[from..at];
+    let start = head.rfind(['、', '。', '\n', '(', ',', ':']).map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    let w: String = head[start..].trim().chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    w.trim_end_matches(['最', '大', '約']).trim().to_string()
+}
+
+pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
+    let text = &ctx.norm.text;
+    for h in numbers::find_counts(&text[r.start..r.end]) {
+        let s = r.start + h.start;
+        let (a, b) = sentence_around(text, r.start, r.end, s);
+        let sentence = &text[a..b];
+        if rec.affected.iter().any(|x| x.count == h.count) {
+            continue;
+        }
+        let qualifier = if h.max {
+            Some(Qualifier::Max)
+        } else if ["可能性", "おそれ", "恐れ", "may have", "possibly", "potentially"].iter().any(|w| sentence.contains(w)) {
+            Some(Qualifier::Possible)
+        } else if ["確認", "判明", "confirmed"].iter().any(|w| sentence.contains(w)) {
+            Some(Qualifier::Confirmed)
+        } else {
+            None
+        };
+        let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
+        rec.add_evidence("affected", h.count.to_string(), oa, ob);
+        rec.affected.push(Affected { count: h.count, unit: h.unit, what: what_before(text, a.max(r.start), s), qualifier });
+    }
+}
+
+/// Money counts only where the sentence says what it is (a loss, a ransom, a fine …).
+pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
+    let text = &ctx.norm.text;
+    const KINDS: &[(&str, &[&str])] = &[
+        ("ransom", &["身代金", "ransom"]),
+        ("fine", &["罰金", "制裁金", "課徴金", "fine", "penalty", "settlement"]),
+        ("fraud", &["不正送金", "詐取", "だまし取", "騙し取", "不正利用", "fraud"]),
+        ("loss", &["損失", "被害", "流出", "loss", "stolen"]),
+        ("cost", &["費用", "特別損失", "計上", "cost"]),
+    ];
+    for h in numbers::find_money(&text[r.start..r.end]) {
+        let s = r.start + h.start;
+        let (a, b) = sentence_around(text, r.start, r.end, s);
+        let sentence = &text[a..b];
+        let Some(kind) = KINDS.iter().find(|(_, cues)| cues.iter().any(|c| sentence.contains(c))).map(|(k, _)| *k) else { continue };
+        if rec.money.iter().any(|m| m.amount == h.amount) {
+            continue;
+        }
+        let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
+        rec.add_evidence("money", h.amount.to_string(), oa, ob);
+        rec.money.push(Money { amount: h.amount, currency: h.currency.to_string(), kind: kind.to_string() });
+    }
+}
+
+pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
+    for h in indicators::find_indicators(&ctx.norm.text[r.start..r.end]) {
+        let (a, b) = ctx.norm.orig_span(r.start + h.start, r.start + h.end);
+        rec.add_evidence("indicators", h.indicator.value.clone(), a, b);
+        if !rec.indicators.contains(&h.indicator) {
+            rec.indicators.push(h.indicator);
+        }
+    }
+}
+
+const DISCOVERY_STRONG: &[&str] = &["判明", "発覚", "検知", "検出", "気付", "気づ", "発見", "認知", "指摘を受け", "連絡を受け", "連絡によ", "通報を受け", "discovered", "detected", "became aware", "noticed"];
+const DISCOVERY_WEAK: &[&str] = &["確認", "把握"];
+const DISCOVERY_DENIED: &[&str] = &["検知されず", "確認されておりません", "確認されていない", "発見できていません", "発見されていない"];
+const OCCURRENCE: &[&str] = &["期間", "流出", "漏えい", "漏洩", "不正アクセス", "攻撃", "閲覧", "公開", "送信", "発生", "感染", "乗っ取", "不正", "受け", "breach", "attack", "between"];
+const SINGLE_OCCURRENCE: &[&str] = &["発生", "攻撃を受け", "不正アクセスを受け", "感染", "送信ミス", "乗っ取", "クリック", "受けたのが", "送信した際", "送信したところ", "occurred", "was attacked", "began"];
+const DISCLOSURE: &[&str] = &["公表", "発表", "明らかに", "公開", "開示", "お知らせ", "announced", "disclosed"];
+
+/// Dates, the disclosure/occurrence/discovery roles and the timeline.
+pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(usize, usize)>, rec: &mut Record) {
+    let text = &ctx.norm.text;
+    let local: Vec<DateHit> = hits.iter().filter(|h| h.start >= r.start && h.end <= r.end).copied().collect();
+    let mentions: Vec<DateMention> = resolve(text, &local, ctx.doc_year);
+    let cap = ctx.doc_date;
+    let mut disclosed: Option<&DateMention> = None;
+    if let Some((ls, le)) = lead_date {
+        disclosed = mentions.iter().find(|m| m.start == ls && m.end == le);
+    }
+    let mut discovered: Option<(bool, &DateMention)> = None;
+    let mut occurred: Option<(&DateMention, &DateMention)> = None;
+    let mut single: Option<&DateMention> = None;
+    for (i, m) in mentions.iter().enumerate() {
+        if cap.is_some_and(|c| m.date.key() > c.key() && m.explicit_year) {
+            continue;
+        }
+        let (a, b) = sentence_around(text, r.start, r.end, m.start);
+        let sentence = &text[a..b];
+        if let Some(f) = m.range_from {
+            if occurred.is_none() && OCCURRENCE.iter().any(|w| sentence.contains(w)) {
+                occurred = Some((&mentions[f], m));
+            }
+            continue;
+        }
+        let starts_range = mentions.get(i + 1).is_some_and(|n| n.range_from == Some(i));
+        if starts_range {
+            continue;
+        }
+        let first_in_sentence = mentions.iter().find(|x| x.start >= a && x.start < b).map(|x| x.start) == Some(m.start);
+        if disclosed.is_none() && DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)) && !sentence.contains("公開した第") {
+            disclosed = Some(m);
+        }
+        if first_in_sentence && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w)) {
+            let strong = DISCOVERY_STRONG.iter().any(|w| sentence.contains(w));
+            let weak = DISCOVERY_WEAK.iter().any(|w| sentence.contains(w));
+            if strong || weak {
+                let better = match discovered {
+                    None => true,
+                    Some((was_strong, d)) => (strong && !was_strong) || (strong == was_strong && m.date.key() < d.date.key()),
+                };
+                if better {
+                    discovered = Some((strong, m));
+                }
+            }
+        }
+        if single.is_none() && first_in_sentence && SINGLE_OCCURRENCE.iter().any(|w| text[m.end..b].contains(w)) && !DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)) {
+            single = Some(m);
+        }
+    }
+    let ev = |rec: &mut Record, field: &str, m: &DateMention| {
+        let (a, b) = ctx.norm.orig_span(m.start, m.end);
+        rec.add_evidence(field, m.date.iso(), a, b);
+    };
+    if let Some(m) = disclosed {
+        rec.dates.disclosed = Some(m.date.iso());
+        ev(rec, "dates.disclosed", m);
+    }
+    if let Some((_, m)) = discovered {
+        rec.dates.discovered = Some(m.date.iso());
+        ev(rec, "dates.discovered", m);
+    }
+    if let Some((f, t)) = occurred {
+        rec.dates.occurred_from = Some(f.date.iso());
+        rec.dates.occurred_to = Some(t.date.iso());
+        ev(rec, "dates.occurred_from", f);
+        ev(rec, "dates.occurred_to", t);
+    } else if let Some(m) = single {
+        rec.dates.occurred_from = Some(m.date.iso());
+        rec.dates.occurred_to = Some(m.date.iso());
+        ev(rec, "dates.occurred_from", m);
+        ev(rec, "dates.occurred_to", m);
+    }
+    for m in &mentions {
+        if cap.is_some_and(|c| m.date.key() > c.key()) {
+            continue;
+        }
+        let iso = m.date.iso();
+        if rec.timeline.iter().any(|t| t.date == iso) {
+            continue;
+        }
+        let (a, b) = sentence_around(text, r.start, r.end, m.start);
+        let snippet: String = text[a..b].trim().chars().take(100).collect();
+        ev(rec, "timeline", m);
+        rec.timeline.push(TimelineEvent { date: iso, text: snippet });
+    }
+    rec.timeline.sort_by(|a, b| a.date.cmp(&b.date));
+}
+
+/// Sector: the victim's name first (its last sector word: `…大学医学部付属病院` is a
+/// hospital), then the industry words of the report, then the most common
+/// sector of companies for a company, `other` for the rest.
+pub fn sector(ctx: &Ctx, victim: Option<&str>, r: &Region, forced: Option<Sector>) -> Option<(Sector, Option<(usize, usize)>)> {
+    if forced.is_some() {
+        return forced.map(|s| (s, None));
+    }
+    let lex = ctx.lex.get("sectors");
+    if let Some(v) = victim {
+        if let Some(m) = lex.find_all(v).into_iter().filter(|m| m.tag != incidex_lexicon::NEG).last() {
+            if let Ok(s) = Sector::parse(m.value) {
+                return Some((s, None));
+            }
+        }
+    }
+    let text = &ctx.norm.text[r.start..r.end];
+    let mut score: BTreeMap<Sector, (usize, usize, usize)> = BTreeMap::new();
+    for m in lex.find_all(text) {
+        // One-character words (県, 市) say too little in running text.
+        if m.end - m.start <= 3 {
+            continue;
+        }
+        if let Ok(s) = Sector::parse(m.value) {
+            let e = score.entry(s).or_insert((0, r.start + m.start, r.start + m.end));
+            e.0 += 1;
+        }
+    }
+    if let Some((s, (_, a, b))) = score.into_iter().max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(y.0.cmp(&x.0))) {
+        return Some((s, Some((a, b))));
+    }
+    victim.map(|_| (Sector::Manufacturing, None))
+}

@@ -1,0 +1,441 @@
+//! The extraction engine of incidex: a notice or a news digest in, one
+//! [`Record`] per incident report out, every value with its evidence span.
+//!
+//! Pipeline (see docs/architecture.md):
+//! 1. [`normalize`] folds the text, keeping a map back to original offsets;
+//! 2. [`table`] finds numbered tables of incidents (one report per row);
+//! 3. [`segment`] splits the rest into sections at headings, and sections are
+//!    grouped into articles by the organisation each one names ([`article`]);
+//! 4. articles that report no incident (tips, tools, statistics, guidance) are
+//!    dropped; listing sentences (`A社やB社などが感染を公表`) and leak-site lists
+//!    give one report per organisation;
+//! 5. [`fields`] fills every field from the lexicons and the parsers of
+//!    [`dates`], [`numbers`] and [`indicators`].
+
+pub mod article;
+pub mod dates;
+pub mod fields;
+pub mod indicators;
+pub mod normalize;
+pub mod numbers;
+pub mod orgs;
+pub mod segment;
+pub mod table;
+
+use article::{regulated_company, roles, subject, Named, Subject};
+use dates::{document_year, find_dates, Date, DateHit};
+use fields::{fill_counts, fill_dates, fill_indicators, fill_lexicon_fields, fill_money, Region};
+use incidex_lexicon::{LexiconError, LexiconSet};
+use incidex_model::{Category, Organisation, Record, Sector, Vocabulary};
+use normalize::{normalize, Normalized};
+use once_cell::sync::Lazy;
+use orgs::{clean_name, company_names, same_org};
+use regex::Regex;
+
+/// Options of one extraction run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The document's date; years that are not written resolve against it.
+    pub doc_date: Option<(i32, u32, u32)>,
+}
+
+/// Everything the field extractors share for one document.
+pub struct Ctx<'a> {
+    pub lex: &'a LexiconSet,
+    pub norm: Normalized,
+    pub doc_year: i32,
+    pub doc_date: Option<Date>,
+}
+
+/// The extraction engine; cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    lex: LexiconSet,
+}
+
+struct Article {
+    start: usize,
+    end: usize,
+    title: (usize, usize),
+    subject: Option<Subject>,
+    closed: bool,
+}
+
+static STOCK: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:[\p{Han}\p{Katakana}ーA-Za-z)]\((\d{4})\)|証券コード[::\s]*(\d{4})|東証[^\s()]{0,6}[::\s]*(\d{4}))").unwrap());
+static SEQUENCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
+static ALSO: Lazy<Regex> = Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
+static LEAK_LINE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$").unwrap());
+
+fn kanji_number(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse() {
+        return Some(n);
+    }
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    match s.chars().collect::<Vec<_>>().as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', c] => digit(*c).map(|d| 10 + d),
+        _ => None,
+    }
+}
+
+fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    1970 + (secs / 31_556_952) as i32
+}
+
+impl Extractor {
+    pub fn new(lex: LexiconSet) -> Self {
+        Extractor { lex }
+    }
+
+    /// An extractor with the built-in lexicons.
+    pub fn builtin() -> Result<Self, LexiconError> {
+        Ok(Extractor { lex: LexiconSet::builtin()? })
+    }
+
+    pub fn lexicons(&self) -> &LexiconSet {
+        &self.lex
+    }
+
+    /// Extracts the incident reports of one document. `doc` is the name records carry.
+    pub fn extract(&self, doc: &str, text: &str, opts: &Options) -> Vec<Record> {
+        let norm = normalize(text);
+        let hits = find_dates(&norm.text);
+        let doc_date = opts.doc_date.map(|(y, m, d)| Date { year: y, month: m, day: Some(d) });
+        let doc_year = doc_date.map(|d| d.year).or_else(|| document_year(&hits)).unwrap_or_else(current_year);
+        let ctx = Ctx { lex: &self.lex, norm, doc_year, doc_date };
+        let t = ctx.norm.text.as_str();
+        let mut records = Vec::new();
+        let tables = table::find_tables(t);
+        let mut from = 0;
+        for tb in &tables {
+            self.articles(&ctx, doc, &hits, from, tb.start, &mut records);
+            for row in &tb.rows {
+                if let Some(r) = self.table_row(&ctx, doc, &hits, row) {
+                    records.push(r);
+                }
+            }
+            from = tb.end;
+        }
+        self.articles(&ctx, doc, &hits, from, t.len(), &mut records);
+        records.sort_by_key(|r| (r.span[0], r.span[1]));
+        records
+    }
+
+    fn articles(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], from: usize, to: usize, out: &mut Vec<Record>) {
+        if from >= to {
+            return;
+        }
+        let t = ctx.norm.text.as_str();
+        let suffixes = self.lex.get("org_suffixes");
+        let mut articles: Vec<Article> = Vec::new();
+        for sec in segment::sections(t, from, to) {
+            let subj = subject(t, (sec.start, sec.heading_end), (sec.heading_end, sec.end), suffixes);
+            let current = articles.last_mut();
+            let starts_new = match (&current, &subj) {
+                (None, _) => true,
+                (Some(a), _) if a.closed => true,
+                (Some(a), Some(s)) if s.strength >= article::Strength::Title || (sec.heading_end > sec.start && s.strength >= article::Strength::Weak && a.subject.is_none()) => {
+                    !a.subject.as_ref().is_some_and(|cs| same_org(&cs.main.name, &s.main.name))
+                        && !roles(t, a.start, a.end, &a.subject.as_ref().map(|c| c.main.clone()).unwrap_or_else(|| s.main.clone())).iter().any(|n| same_org(&n.name, &s.main.name))
+                }
+                _ => false,
+            };
+            if starts_new {
+                articles.push(Article { start: sec.start, end: sec.end, title: (sec.start, sec.heading_end), subject: subj, closed: sec.closes });
+            } else if let Some(a) = articles.last_mut() {
+                a.end = sec.end;
+                a.closed = sec.closes;
+                if a.subject.is_none() {
+                    a.subject = subj;
+                }
+            }
+        }
+        for a in &articles {
+            self.article_records(ctx, doc, hits, a, out);
+        }
+    }
+
+    /// Whether an article reports an incident: something happened, and it is
+    /// not mainly advice, a tool, a statistic or guidance.
+    fn reports_incident(&self, text: &str) -> bool {
+        let events = self.lex.get("events").values_in(text).len();
+        let mut non: Vec<&str> = Vec::new();
+        for m in self.lex.get("non_incident").find_all(text) {
+            let s = &text[m.start..m.end];
+            if !non.contains(&s) {
+                non.push(s);
+            }
+        }
+        events >= 1 && non.len() <= events + 1
+    }
+
+    fn article_records(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], a: &Article, out: &mut Vec<Record>) {
+        let t = ctx.norm.text.as_str();
+        let body = &t[a.start..a.end];
+        if !self.reports_incident(body) {
+            return;
+        }
+        let region = Region { start: a.start, end: a.end, title: a.title };
+        let cats = fields::categories(ctx, t, &region);
+        if cats.is_empty() {
+            return;
+        }
+        let listed = self.listed_reports(ctx, doc, hits, a, &cats);
+        let had_list = !listed.is_empty();
+        out.extend(listed);
+        let Some(subj) = &a.subject else { return };
+        if had_list && subj.strength < article::Strength::Title {
+            return;
+        }
+        let mut main = subj.main.clone();
+        let mut orgs: Vec<Named> = Vec::new();
+        if let Some(target) = regulated_company(t, a.start, a.end) {
+            orgs.push(Named { role: "regulator", ..main.clone() });
+            main = target;
+        }
+        let around = roles(t, a.start, a.end, &main);
+        let mut victims: Vec<Named> = Vec::new();
+        if let Some(p) = around.iter().find(|n| n.role == "provider" || n.role == "subsidiary") {
+            victims.push(p.clone());
+            let parent_role = if p.role == "subsidiary" { "parent" } else { "victim" };
+            victims.push(Named { role: parent_role, ..main.clone() });
+        } else {
+            victims.push(main.clone());
+        }
+        let mut rec = self.base_record(ctx, doc, &region);
+        for v in &victims {
+            let (s, e) = ctx.norm.orig_span(v.start, v.end);
+            rec.add_evidence("victims", v.name.clone(), s, e);
+            rec.victims.push(v.name.clone());
+            rec.organisations.push(Organisation { name: v.name.clone(), role: v.role.to_string(), stock_code: None });
+        }
+        for o in orgs {
+            rec.organisations.push(Organisation { name: o.name, role: o.role.to_string(), stock_code: None });
+        }
+        fields::set_category(&mut rec, &ctx.norm, &cats, None);
+        self.set_sector(ctx, &mut rec, &region, None);
+        fill_lexicon_fields(ctx, &region, &mut rec);
+        fill_counts(ctx, &region, &mut rec);
+        fill_money(ctx, &region, &mut rec);
+        fill_indicators(ctx, &region, &mut rec);
+        fill_dates(ctx, &region, hits, subj.lead_date, &mut rec);
+        self.stock_and_sequence(ctx, &region, &mut rec);
+        if let Some(first) = rec.organisations.first_mut() {
+            first.stock_code = rec.stock_code.clone();
+        }
+        out.push(rec);
+    }
+
+    fn base_record(&self, ctx: &Ctx, doc: &str, r: &Region) -> Record {
+        let (s, e) = ctx.norm.orig_span(r.start, r.end);
+        Record { doc: doc.to_string(), span: [s, e], ..Default::default() }
+    }
+
+    fn set_sector(&self, ctx: &Ctx, rec: &mut Record, r: &Region, forced: Option<Sector>) {
+        let victim = rec.victims.first().cloned();
+        if let Some((s, ev)) = fields::sector(ctx, victim.as_deref(), r, forced) {
+            rec.sector = Some(s);
+            if let Some((a, b)) = ev {
+                let (a, b) = ctx.norm.orig_span(a, b);
+                rec.add_evidence("sector", s.as_str(), a, b);
+            }
+        }
+    }
+
+    fn stock_and_sequence(&self, ctx: &Ctx, r: &Region, rec: &mut Record) {
+        let t = ctx.norm.text.as_str();
+        let head_end = article::nth_sentence_end(t, r.title.1, r.end, 2).max(r.title.1);
+        let head = &t[r.start..head_end];
+        if let Some(c) = STOCK.captures(head) {
+            if let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) {
+                let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
+                rec.stock_code = Some(m.as_str().to_string());
+                rec.add_evidence("stock_code", m.as_str(), a, b);
+            }
+        }
+        if let Some(c) = SEQUENCE.captures(head) {
+            if let (Some(m), Some(n)) = (c.get(0), c.get(1).and_then(|n| kanji_number(n.as_str()))) {
+                let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
+                rec.sequence = Some(n);
+                rec.add_evidence("sequence", n.to_string(), a, b);
+            }
+        }
+    }
+
+    /// Reports for organisations an article lists: `A社やB社などが感染を公表`,
+    /// `3/7にはC社も。`, and leak-site lists (`D株式会社(d.example.jp)` per line).
+    fn listed_reports(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], a: &Article, cats: &[(Category, f32, usize, usize)]) -> Vec<Record> {
+        let t = ctx.norm.text.as_str();
+        let mut out = Vec::new();
+        let body = &t[a.start..a.end];
+        let subject_name = a.subject.as_ref().map(|s| s.main.name.clone());
+        let is_subject = |n: &str| subject_name.as_deref().is_some_and(|s| same_org(s, n));
+        let leak_context = ["リークサイト", "被害組織", "leak site", "リスト", "ランサムウェアギャング"].iter().any(|w| body.contains(w));
+        if leak_context {
+            for c in LEAK_LINE.captures_iter(body) {
+                let (Some(n), Some(d)) = (c.get(1), c.get(2)) else { continue };
+                let Some(name) = clean_name(n.as_str()) else { continue };
+                let s = a.start + n.start();
+                let e = a.start + c.get(0).map_or(n.end(), |m| m.end());
+                let mut rec = self.list_record(ctx, doc, &name, s, e, cats);
+                let date = hits.iter().find(|h| h.start >= a.start && h.end <= a.end && h.year.is_some()).copied();
+                if let Some(h) = date {
+                    let iso = Date { year: h.year.unwrap_or(ctx.doc_year), month: h.month, day: None }.iso();
+                    rec.dates.occurred_from = Some(iso.clone());
+                    rec.timeline.push(incidex_model::TimelineEvent { date: iso, text: "leak-site listing".into() });
+                }
+                let domain = d.as_str().to_ascii_lowercase();
+                let (da, db) = ctx.norm.orig_span(a.start + d.start(), a.start + d.end());
+                rec.add_evidence("indicators", domain.clone(), da, db);
+                rec.indicators.push(incidex_model::Indicator { kind: incidex_model::IndicatorType::Domain, value: domain });
+                out.push(rec);
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
+        if a.subject.as_ref().is_some_and(|s| s.strength >= article::Strength::Title) {
+            return out;
+        }
+        // Sentences that list organisations which each disclosed an incident.
+        let mut sentences: Vec<(usize, usize)> = Vec::new();
+        let mut s = a.start;
+        for (i, ch) in body.char_indices() {
+            if ch == '。' || ch == '\n' {
+                let e = a.start + i + ch.len_utf8();
+                sentences.push((s, e));
+                s = e;
+            }
+        }
+        sentences.push((s, a.end));
+        for (k, &(ss, se)) in sentences.iter().enumerate() {
+            let sentence = &t[ss..se];
+            let mut names: Vec<(usize, usize, String)> = Vec::new();
+            if ["公表", "発表", "明らかに"].iter().any(|w| sentence.contains(w)) {
+                for h in company_names(sentence) {
+                    names.push((ss + h.start, ss + h.end, h.name));
+                }
+            }
+            for c in ALSO.captures_iter(sentence) {
+                if let Some(m) = c.get(1) {
+                    if let Some(n) = clean_name(m.as_str()) {
+                        if !names.iter().any(|x| same_org(&x.2, &n)) {
+                            names.push((ss + m.start(), ss + m.end(), n));
+                        }
+                    }
+                }
+            }
+            names.retain(|n| !is_subject(&n.2));
+            if names.is_empty() {
+                continue;
+            }
+            // The date of the sentence, or of the next one when it says `いずれも…に公表`.
+            let in_sentence = |(a0, b0): (usize, usize)| hits.iter().find(|h| h.start >= a0 && h.end <= b0).copied();
+            let date = in_sentence((ss, se)).or_else(|| {
+                sentences.get(k + 1).filter(|&&(ns, ne)| t[ns..ne].contains("いずれも") || t[ns..ne].contains("公表")).and_then(|&n| in_sentence(n))
+            });
+            for (ns, _ne, name) in names {
+                let mut rec = self.list_record(ctx, doc, &name, ns, se, cats);
+                if let Some(h) = date {
+                    let m = dates::resolve(t, &[h], ctx.doc_year);
+                    if let Some(m) = m.first() {
+                        let iso = m.date.iso();
+                        let (da, db) = ctx.norm.orig_span(m.start, m.end);
+                        rec.dates.disclosed = Some(iso.clone());
+                        rec.add_evidence("dates.disclosed", iso.clone(), da, db);
+                        rec.timeline.push(incidex_model::TimelineEvent { date: iso, text: t[ss..se].trim().chars().take(100).collect() });
+                    }
+                }
+                out.push(rec);
+            }
+        }
+        out
+    }
+
+    fn list_record(&self, ctx: &Ctx, doc: &str, name: &str, start: usize, end: usize, cats: &[(Category, f32, usize, usize)]) -> Record {
+        let (s, e) = ctx.norm.orig_span(start, end);
+        let mut rec = Record { doc: doc.to_string(), span: [s, e], ..Default::default() };
+        let (ns, ne) = ctx.norm.orig_span(start, start + name.len().min(end - start));
+        rec.add_evidence("victims", name, ns, ne);
+        rec.victims.push(name.to_string());
+        rec.organisations.push(Organisation { name: name.to_string(), role: "victim".into(), stock_code: None });
+        fields::set_category(&mut rec, &ctx.norm, cats, None);
+        let region = Region { start, end, title: (start, start) };
+        if let Some((sector, _)) = fields::sector(ctx, Some(name), &Region { start, end: start, title: (start, start) }, None) {
+            rec.sector = Some(sector);
+        }
+        for m in self.lex.get("malware").values_in(&ctx.norm.text[cats.first().map_or(start, |c| c.2.min(start))..end]) {
+            if !rec.malware.iter().any(|x| x == m) {
+                rec.malware.push(m.to_string());
+            }
+        }
+        let _ = region;
+        rec
+    }
+
+    fn table_row(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], row: &table::Row) -> Option<Record> {
+        let t = ctx.norm.text.as_str();
+        let region = Region { start: row.start, end: row.end, title: (row.start, row.cells_end) };
+        let mut rec = self.base_record(ctx, doc, &region);
+        let mut sector: Option<Sector> = None;
+        let mut cause: Option<&str> = None;
+        for &(s, e) in &row.cells {
+            let cell = &t[s..e];
+            if let Some(m) = self.lex.get("table_causes").find_all(cell).into_iter().find(|m| m.start == 0 && m.end == cell.len()) {
+                cause = Some(m.value);
+                let (a, b) = ctx.norm.orig_span(s, e);
+                rec.add_evidence("category", m.value, a, b);
+            } else if let Some(m) = self.lex.get("sectors").find_all(cell).into_iter().last() {
+                sector = Sector::parse(m.value).ok();
+                let (a, b) = ctx.norm.orig_span(s, e);
+                rec.add_evidence("sector", m.value, a, b);
+            } else if let Some(n) = clean_name(cell).filter(|n| orgs::looks_like_org(n, self.lex.get("org_suffixes"))) {
+                let (a, b) = ctx.norm.orig_span(s, e);
+                rec.add_evidence("victims", n.clone(), a, b);
+                rec.victims.push(n);
+            }
+        }
+        let desc = Region { start: row.cells_end, end: row.end, title: (row.cells_end, row.cells_end) };
+        let cats = fields::categories(ctx, t, &desc);
+        let cyber = |c: &Category| matches!(c, Category::Ransomware | Category::Malware | Category::Ddos | Category::Phishing | Category::Bec | Category::UnauthorizedAccess);
+        let forced = match cause {
+            Some("サイバー攻撃") => Some(cats.iter().map(|c| c.0).find(cyber).unwrap_or(Category::UnauthorizedAccess)),
+            Some("不正アクセス") => Some(Category::UnauthorizedAccess),
+            Some("誤送信") | Some("誤送付") => Some(Category::Misdelivery),
+            Some("誤設定") | Some("誤公開") | Some("誤表示") => Some(Category::Misconfiguration),
+            Some("紛失") | Some("誤廃棄") => Some(Category::Loss),
+            Some("盗難") => Some(Category::Theft),
+            Some("不具合") => Some(Category::Bug),
+            Some("持ち出し") | Some("内部不正") => Some(Category::Insider),
+            _ => None,
+        };
+        fields::set_category(&mut rec, &ctx.norm, &cats, forced);
+        if rec.victims.is_empty() {
+            if let Some(s) = sector {
+                rec.sector = Some(s);
+            }
+        } else {
+            self.set_sector(ctx, &mut rec, &desc, sector);
+        }
+        fill_lexicon_fields(ctx, &desc, &mut rec);
+        fill_counts(ctx, &desc, &mut rec);
+        fill_money(ctx, &desc, &mut rec);
+        fill_indicators(ctx, &desc, &mut rec);
+        fill_dates(ctx, &desc, hits, None, &mut rec);
+        Some(rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kanji_numbers() {
+        assert_eq!(kanji_number("一"), Some(1));
+        assert_eq!(kanji_number("十二"), Some(12));
+        assert_eq!(kanji_number("4"), Some(4));
+    }
+}

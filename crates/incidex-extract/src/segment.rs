@@ -1,0 +1,123 @@
+//! Splitting a document into articles.
+//!
+//! A file may be one notice, a digest of many articles, a weekly round-up or a
+//! column. Lines that stand alone between blank lines and do not end a
+//! sentence are headings; each heading opens a section. A section that names
+//! an organisation of its own (in its heading or its lead sentence) opens a new
+//! article; one that does not (`経緯`, `流出した情報`, a company profile of the
+//! same victim) continues the article before it. A `出典:` line closes an article.
+
+/// A line of the normalised text, byte offsets without its newline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+}
+
+pub fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push(Line { start, end: i });
+            start = i + 1;
+        }
+    }
+    out.push(Line { start, end: text.len() });
+    out
+}
+
+fn is_blank(text: &str, l: &Line) -> bool {
+    text[l.start..l.end].trim().is_empty()
+}
+
+/// Whether line `i` reads as a heading.
+pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
+    let l = &lines[i];
+    let s = text[l.start..l.end].trim();
+    let n = s.chars().count();
+    if !(2..=120).contains(&n) || s.ends_with('。') || s.ends_with('、') {
+        return false;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if matches!(first, '・' | '•' | '●' | '○' | '※' | '*' | '■' | '□' | '◆' | '(' | '①' | '〇' | '【' | '<' | '>' | '|') || s.starts_with("出典") {
+        return false;
+    }
+    let prev_blank = i == 0 || is_blank(text, &lines[i - 1]);
+    let next_blank = i + 1 >= lines.len() || is_blank(text, &lines[i + 1]);
+    prev_blank && next_blank
+}
+
+/// A section: a heading line (if any) and the text after it up to the next heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    pub start: usize,
+    pub heading_end: usize,
+    pub end: usize,
+    /// The section ends an article (`出典:` closes it).
+    pub closes: bool,
+}
+
+impl Section {
+    pub fn heading<'a>(&self, text: &'a str) -> &'a str {
+        text[self.start..self.heading_end].trim()
+    }
+    pub fn body<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.heading_end..self.end]
+    }
+}
+
+/// Sections of `text[range]`.
+pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
+    let all = lines(text);
+    let in_range: Vec<usize> = (0..all.len()).filter(|&i| all[i].start >= from && all[i].end <= to).collect();
+    let mut out: Vec<Section> = Vec::new();
+    let mut cur: Option<Section> = None;
+    for &i in &in_range {
+        let l = all[i];
+        let line = text[l.start..l.end].trim();
+        if is_heading(text, &all, i) {
+            if let Some(mut c) = cur.take() {
+                c.end = l.start;
+                out.push(c);
+            }
+            cur = Some(Section { start: l.start, heading_end: l.end, end: l.end, closes: false });
+        } else if cur.is_none() && !line.is_empty() {
+            cur = Some(Section { start: l.start, heading_end: l.start, end: l.end, closes: false });
+        }
+        if let Some(c) = cur.as_mut() {
+            c.end = l.end;
+            if line.starts_with("出典") {
+                c.closes = true;
+            }
+        }
+    }
+    if let Some(c) = cur {
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_open_sections_and_sources_close_them() {
+        let t = "ミナト精工 不正アクセスの調査結果\n\nミナト精工は5/10、調査結果を公表しました。\n\n流出した情報\n\n氏名と住所です。\n出典:ミナト精工\n\n別の記事\n\n本文。";
+        let s = sections(t, 0, t.len());
+        let heads: Vec<&str> = s.iter().map(|x| x.heading(t)).collect();
+        assert_eq!(heads, ["ミナト精工 不正アクセスの調査結果", "流出した情報", "別の記事"]);
+        assert!(s[1].closes);
+        assert!(!s[0].closes);
+    }
+
+    #[test]
+    fn sentences_and_list_items_are_not_headings() {
+        let t = "\n氏名と住所です。\n\n・氏名\n\n短い見出し\n";
+        let ls = lines(t);
+        assert!(!is_heading(t, &ls, 1));
+        assert!(!is_heading(t, &ls, 3));
+        assert!(is_heading(t, &ls, 5));
+    }
+}

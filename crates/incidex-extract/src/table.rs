@@ -1,0 +1,147 @@
+//! Numbered tables of incidents in plain text: a header line naming the
+//! columns (`No 業種 原因 …`), then rows that start with their number
+//! (1, 2, 3 …), cells run together. Each row is one report.
+
+use crate::segment::lines;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: u32,
+    pub start: usize,
+    /// Where the row's cells end and its description begins.
+    pub cells_end: usize,
+    pub end: usize,
+    /// The leading cells (industry, cause, organisation) as written.
+    pub cells: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub start: usize,
+    pub end: usize,
+    pub rows: Vec<Row>,
+}
+
+fn is_header(line: &str) -> bool {
+    let l = line.trim();
+    let n = l.chars().count();
+    n <= 60 && (l.starts_with("No") || l.starts_with("番号") || l.starts_with('#')) && (l.contains("原因") || l.contains("業種") || l.contains("概要"))
+}
+
+fn row_number(line: &str) -> Option<(u32, usize)> {
+    let t = line.trim_start();
+    let lead = line.len() - t.len();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    let after = &t[digits.len()..];
+    if !(after.is_empty() || after.starts_with(' ') || after.starts_with('\t')) {
+        return None;
+    }
+    digits.parse().ok().map(|n| (n, lead))
+}
+
+/// Finds the tables of `text` with at least three sequential rows.
+pub fn find_tables(text: &str) -> Vec<Table> {
+    let ls = lines(text);
+    let mut tables = Vec::new();
+    let mut i = 0;
+    while i < ls.len() {
+        if !is_header(&text[ls[i].start..ls[i].end]) {
+            i += 1;
+            continue;
+        }
+        let mut rows: Vec<Row> = Vec::new();
+        let mut j = i + 1;
+        let mut expected = 1;
+        while j < ls.len() {
+            let line = &text[ls[j].start..ls[j].end];
+            if let Some((n, lead)) = row_number(line) {
+                if n == expected {
+                    if let Some(last) = rows.last_mut() {
+                        last.end = ls[j].start;
+                    }
+                    rows.push(Row { number: n, start: ls[j].start + lead, cells_end: ls[j].start + lead, end: ls[j].end, cells: Vec::new() });
+                    expected += 1;
+                }
+            }
+            j += 1;
+        }
+        if rows.len() >= 3 {
+            // The last row runs over its own paragraphs, not the rest of the document.
+            if let Some(last) = rows.last_mut() {
+                last.end = last_row_end(text, last.start);
+            }
+            for r in rows.iter_mut() {
+                split_cells(text, r);
+            }
+            let start = ls[i].start;
+            let end = rows.last().map(|r| r.end).unwrap_or(start);
+            tables.push(Table { start, end, rows });
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    tables
+}
+
+fn last_row_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut total = 0;
+    for para in text[start..].split_inclusive("\n\n") {
+        let n = para.trim().chars().count();
+        if total > 0 && total + n > 400 {
+            break;
+        }
+        total += n;
+        end += para.len();
+    }
+    end.min(text.len())
+}
+
+/// The row number and up to three short leading cells separated by spaces.
+fn split_cells(text: &str, row: &mut Row) {
+    let body = &text[row.start..row.end];
+    let digits = body.chars().take_while(|c| c.is_ascii_digit()).count();
+    let mut at = row.start + digits;
+    for _ in 0..3 {
+        let rest = &text[at..row.end];
+        let trimmed = rest.trim_start();
+        let token_start = at + (rest.len() - trimmed.len());
+        let token_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let token = &trimmed[..token_len];
+        if token.is_empty() || token.chars().count() > 16 || token.contains('。') || token.contains('、') {
+            break;
+        }
+        // A cell is followed by a space on the same line; a description is not a cell.
+        if !trimmed[token_len..].starts_with(' ') && !trimmed[token_len..].starts_with('\n') {
+            break;
+        }
+        row.cells.push((token_start, token_start + token_len));
+        at = token_start + token_len;
+    }
+    row.cells_end = at;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_found_in_order_with_their_cells() {
+        let t = "一覧です。\nNo 業種 原因 概要\n1 製造業 サイバー攻撃 端末が感染した。\n2\n\n誤送信 メールを誤って送った。\n3 紛失 書類をなくした。\n\n補足の段落。\n\n今回取り上げたいのは、全く別の話で、長い段落がここから続きます。".to_string()
+            + &"あ".repeat(400);
+        let tables = find_tables(&t);
+        assert_eq!(tables.len(), 1);
+        let rows = &tables[0].rows;
+        assert_eq!(rows.iter().map(|r| r.number).collect::<Vec<_>>(), [1, 2, 3]);
+        let cells: Vec<&str> = rows[0].cells.iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(cells, ["製造業", "サイバー攻撃"]);
+        let cells2: Vec<&str> = rows[1].cells.iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(cells2, ["誤送信"]);
+        assert!(t[rows[2].start..rows[2].end].contains("補足"));
+        assert!(!t[rows[2].start..rows[2].end].contains("今回"));
+    }
+}

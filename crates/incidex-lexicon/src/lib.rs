@@ -1,0 +1,113 @@
+//! Extraction knowledge as data.
+//!
+//! Every dimension of knowledge (malware names, vectors, data kinds, actions,
+//! sectors, company forms …) lives in one TOML file under `data/`, embedded at
+//! build time. A file holds `[[entry]]` tables (a canonical `value` and the
+//! `patterns` that name it) and `[[example]]` tables (a phrase in realistic
+//! words and the values it must yield), the way Duckling keeps a Rules and a
+//! Corpus per dimension. `cargo test` runs every example; adding a malware
+//! family is one `[[entry]]`.
+//!
+//! Matching is done on text that the extractor has already normalised
+//! (NFKC-like: full-width ASCII folded), ASCII case-insensitively, leftmost-longest.
+//! Patterns that start or end with an ASCII letter or digit only match at ASCII
+//! word boundaries, so `Ryuk` does not fire inside `Ryukyu`.
+
+mod file;
+mod matcher;
+
+pub use file::{Entry, Example, LexiconFile, Meta};
+pub use matcher::{fold, LexMatch, Lexicon, NEG};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The lexicon files compiled into the binary, by file name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("malware.toml", include_str!("../data/malware.toml")),
+    ("threat_actors.toml", include_str!("../data/threat_actors.toml")),
+    ("categories.toml", include_str!("../data/categories.toml")),
+    ("vectors.toml", include_str!("../data/vectors.toml")),
+    ("data_types.toml", include_str!("../data/data_types.toml")),
+    ("actions.toml", include_str!("../data/actions.toml")),
+    ("sectors.toml", include_str!("../data/sectors.toml")),
+    ("company_forms.toml", include_str!("../data/company_forms.toml")),
+    ("org_suffixes.toml", include_str!("../data/org_suffixes.toml")),
+    ("table_causes.toml", include_str!("../data/table_causes.toml")),
+    ("non_incident.toml", include_str!("../data/non_incident.toml")),
+    ("events.toml", include_str!("../data/events.toml")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{file}: {reason}")]
+    Invalid { file: String, reason: String },
+    #[error("{file}: cannot read: {source}")]
+    Io { file: String, source: std::io::Error },
+}
+
+/// All dimensions, each one [`Lexicon`] merged from the built-in file and any
+/// files a user adds at run time.
+#[derive(Debug, Clone)]
+pub struct LexiconSet {
+    files: BTreeMap<String, LexiconFile>,
+    compiled: BTreeMap<String, Lexicon>,
+}
+
+impl LexiconSet {
+    /// The lexicons compiled into the binary.
+    pub fn builtin() -> Result<Self, LexiconError> {
+        let mut set = LexiconSet { files: BTreeMap::new(), compiled: BTreeMap::new() };
+        for (name, text) in BUILTIN {
+            set.merge(LexiconFile::parse(name, text)?);
+        }
+        set.compile()?;
+        Ok(set)
+    }
+
+    /// Adds a user lexicon file; its `[meta] dimension` says which lexicon it extends.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), LexiconError> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| LexiconError::Io { file: label.clone(), source })?;
+        self.add_text(&label, &text)
+    }
+
+    /// Adds lexicon entries given as TOML text.
+    pub fn add_text(&mut self, label: &str, text: &str) -> Result<(), LexiconError> {
+        let file = LexiconFile::parse(label, text)?;
+        self.merge(file);
+        self.compile()
+    }
+
+    fn merge(&mut self, file: LexiconFile) {
+        match self.files.get_mut(&file.meta.dimension) {
+            Some(existing) => {
+                existing.entries.extend(file.entries);
+                existing.examples.extend(file.examples);
+            }
+            None => {
+                self.files.insert(file.meta.dimension.clone(), file);
+            }
+        }
+    }
+
+    fn compile(&mut self) -> Result<(), LexiconError> {
+        self.compiled.clear();
+        for (dim, file) in &self.files {
+            self.compiled.insert(dim.clone(), Lexicon::compile(file)?);
+        }
+        Ok(())
+    }
+
+    /// The lexicon of one dimension; an empty one when no file defines it.
+    pub fn get(&self, dimension: &str) -> &Lexicon {
+        static EMPTY: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        self.compiled.get(dimension).unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
+    }
+
+    /// The dimensions and their source files, for corpus tests and `--list-lexicons`.
+    pub fn files(&self) -> impl Iterator<Item = &LexiconFile> {
+        self.files.values()
+    }
+}
