@@ -174,3 +174,45 @@ pub fn run(args: ExtractArgs) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+#[derive(Args)]
+pub struct TextArgs {
+    /// The file to read (`-` for standard input).
+    pub path: PathBuf,
+    /// Print the encoding and format detected on standard error.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// `incidex text FILE`: the decoded text, exactly as extraction sees it.
+pub fn run_text(args: TextArgs) -> ExitCode {
+    let limits = Limits::default();
+    let result = if args.path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        match std::io::stdin().take(limits.max_bytes + 1).read_to_end(&mut bytes) {
+            Ok(_) => read_bytes(&bytes, "-", &limits),
+            Err(e) => {
+                eprintln!("<stdin>: cannot read: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        read_path(&args.path, &limits)
+    };
+    match result {
+        Ok(doc) => {
+            if args.verbose {
+                eprintln!("{}: {} ({:?})", args.path.display(), doc.encoding, doc.format);
+            }
+            let mut out = std::io::stdout().lock();
+            if out.write_all(doc.text.as_bytes()).and_then(|_| out.flush()).is_err() {
+                return ExitCode::from(2);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", args.path.display());
+            ExitCode::from(1)
+        }
+    }
+}

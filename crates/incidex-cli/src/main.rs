@@ -17,11 +17,15 @@ struct Cli {
 enum Command {
     /// Extract incident reports from files, folders (recursively) or standard input (`-`).
     Extract(extract_cmd::ExtractArgs),
+    /// Print the text incidex reads from a file (decoded, HTML and PDF turned into text):
+    /// the text that record offsets refer to.
+    Text(extract_cmd::TextArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
+        Command::Text(args) => extract_cmd::run_text(args),
     }
 }

@@ -46,13 +46,17 @@ static POSSESSIVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"の(?:サーバ|シ�
 static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)\b").unwrap()
 });
+static LINE_DATE: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"^{DATE}$|^(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{{1,2}}, \d{{4}}$")).unwrap());
+static EN_HEADLINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^((?:[A-Z][A-Za-z0-9&'.\-]*\s){1,6}?)(?:Confirms|Says|Discloses|Reports|Hit|Suffers|Notifies|Warns|Announces|Pays|Agrees|Fined|Investigates|Targeted|Breached|Hacked|Falls|Struck|Reveals|Admits|Alerts|Probes|Recovers|Restores)\b").unwrap()
+});
 static PROVIDER: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:受託事業者|委託事業者|受託業者|委託先事業者|委託先|運営事業者)(?:である|の)?\(?").unwrap());
 static PROVIDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap());
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
 static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
 
 /// Words that end an English subject that is not an organisation.
-const EN_NOT_ORG: &[&str] = &["The", "It", "He", "She", "They", "We", "This", "That", "Officials", "Researchers", "Police", "Authorities", "A", "An"];
+const EN_NOT_ORG: &[&str] = &["By", "The", "It", "He", "She", "They", "We", "This", "That", "Officials", "Researchers", "Police", "Authorities", "A", "An"];
 
 fn named(name: String, start: usize, end: usize, role: &'static str) -> Named {
     Named { name, start, end, role }
@@ -96,10 +100,63 @@ pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes:
                 }
             }
         }
-        consider(title_head(text, head, suffixes));
+        if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            consider(en_headline(text, head));
+        } else {
+            consider(title_head(text, head, suffixes));
+        }
     }
+    consider(letterhead(text, if heading.is_empty() { head.0 } else { body.0 }, body.1, suffixes));
     consider(lead_subject(text, body));
     best
+}
+
+/// The letterhead of a notice: a few short lines before or after the title
+/// with the date and the issuer (`2023年3月10日` / `株式会社X` / `(証券コード:1234)`).
+fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<Subject> {
+    let mut issuer: Option<Named> = None;
+    let mut date: Option<(usize, usize)> = None;
+    let mut pos = from;
+    let mut seen = 0;
+    for line in text[from..to].split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > 6 || l.chars().count() > 40 || l.ends_with('。') {
+            break;
+        }
+        let lead = start + (line.len() - line.trim_start().len());
+        if let Some(m) = LINE_DATE.find(l) {
+            if m.start() == 0 && date.is_none() {
+                date = Some((lead + m.start(), lead + m.end()));
+                continue;
+            }
+        }
+        if issuer.is_none() {
+            if let Some(n) = clean_name(l).filter(|n| looks_like_org(n, suffixes) && !n.contains('(')) {
+                issuer = Some(named(n, lead, lead + l.len(), "victim"));
+            } else if let Some(h) = company_names(l).into_iter().next().filter(|h| h.start == 0) {
+                issuer = Some(named(h.name, lead + h.start, lead + h.end, "victim"));
+            }
+        }
+    }
+    issuer.map(|main| Subject { main, strength: Strength::Issuer, lead_date: date })
+}
+
+/// `Riverbend Community Hospital Confirms Ransomware Attack`: the name before the verb of an English headline.
+fn en_headline(text: &str, head: (usize, usize)) -> Option<Subject> {
+    let heading = &text[head.0..head.1];
+    let c = EN_HEADLINE.captures(heading)?;
+    let m = c.get(1)?;
+    let name = m.as_str().trim().to_string();
+    if name.split_whitespace().all(|w| EN_NOT_ORG.contains(&w)) {
+        return None;
+    }
+    Some(Subject { main: named(name, head.0 + m.start(), head.0 + m.start() + m.as_str().trim_end().len(), "victim"), strength: Strength::Title, lead_date: None })
 }
 
 /// `X 不正アクセス…`, `X、子会社の…`, `X(1234)…`, `Xが…`: the name a title starts with.
@@ -148,7 +205,8 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
             return Some(Subject { main: named(n, s, body.0 + m.start(), "victim"), strength: Strength::Weak, lead_date: None });
         }
     }
-    if let Some(c) = EN_SUBJECT.captures(lead) {
+    let lead_en = lead.lines().filter(|l| !l.trim_start().starts_with("By ")).collect::<Vec<_>>().join("\n");
+    if let Some(c) = EN_SUBJECT.captures(&lead_en).filter(|_| lead_en.len() == lead.len()) {
         if let Some(o) = c.get(1) {
             let words: Vec<&str> = o.as_str().split_whitespace().filter(|w| !EN_NOT_ORG.contains(w)).collect();
             if !words.is_empty() {
@@ -244,6 +302,16 @@ mod tests {
         assert_eq!(subj("北浜フーズの通販サイトで情報流出", "高級食材を扱う北浜本店は1月19日、公表した。").as_deref(), Some("北浜本店"));
         assert_eq!(subj("流出した情報", "氏名と住所です。"), None);
         assert_eq!(subj("Breach at clinic", "Riverside Health said on Monday that records were exposed.").as_deref(), Some("Riverside Health"));
+        assert_eq!(subj("Lakeside Clinic Confirms Ransomware Attack", "By Staff | May 2, 2023").as_deref(), Some("Lakeside Clinic"));
+    }
+
+    #[test]
+    fn letterheads_name_the_issuer() {
+        let set = LexiconSet::builtin().unwrap();
+        let t = "2023年3月10日\n株式会社ミナト精工\n(証券コード:7391)\n\n不審メールに関するお詫び\n\n本文です。";
+        let s = subject(t, (0, 0), (0, t.len()), set.get("org_suffixes")).unwrap();
+        assert_eq!(s.main.name, "株式会社ミナト精工");
+        assert_eq!(&t[s.lead_date.unwrap().0..s.lead_date.unwrap().1], "2023年3月10日");
     }
 
     #[test]

@@ -64,6 +64,8 @@ struct Article {
 static STOCK: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:[\p{Han}\p{Katakana}ーA-Za-z)]\((\d{4})\)|証券コード[::\s]*(\d{4})|東証[^\s()]{0,6}[::\s]*(\d{4}))").unwrap());
 static SEQUENCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
 static ALSO: Lazy<Regex> = Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
+/// Verbs of a sentence that lists organisations which each disclosed an incident.
+const LIST_VERBS: &[&str] = &["公表", "発表", "明らかに", "掲載", "announced", "disclosed"];
 static LEAK_LINE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$").unwrap());
 
 fn kanji_number(s: &str) -> Option<u32> {
@@ -313,10 +315,22 @@ impl Extractor {
         for (k, &(ss, se)) in sentences.iter().enumerate() {
             let sentence = &t[ss..se];
             let mut names: Vec<(usize, usize, String)> = Vec::new();
-            if ["公表", "発表", "明らかに"].iter().any(|w| sentence.contains(w)) {
+            if LIST_VERBS.iter().any(|w| sentence.contains(w)) {
                 for h in company_names(sentence) {
                     names.push((ss + h.start, ss + h.end, h.name));
                 }
+                // Names without a company form in the same list (`、やまびこ信用金庫、`).
+                let mut at = 0;
+                for piece in sentence.split_inclusive(['、', 'や']) {
+                    let end = ss + at + piece.trim_end_matches(['、', 'や']).len();
+                    at += piece.len();
+                    if let Some((s0, n)) = orgs::name_before(t, end).filter(|(_, n)| orgs::looks_like_org(n, self.lex.get("org_suffixes"))) {
+                        if s0 >= ss && !names.iter().any(|x| x.0 < end && s0 < x.1) {
+                            names.push((s0, end, n));
+                        }
+                    }
+                }
+                names.sort_by_key(|x| x.0);
             }
             for c in ALSO.captures_iter(sentence) {
                 if let Some(m) = c.get(1) {
@@ -338,6 +352,8 @@ impl Extractor {
             });
             for (ns, _ne, name) in names {
                 let mut rec = self.list_record(ctx, doc, &name, ns, se, cats);
+                // The report rests on the whole sentence that lists it.
+                rec.span = { let (a0, b0) = ctx.norm.orig_span(ss, se); [a0, b0] };
                 if let Some(h) = date {
                     let m = dates::resolve(t, &[h], ctx.doc_year);
                     if let Some(m) = m.first() {
@@ -398,6 +414,16 @@ impl Extractor {
             }
         }
         let desc = Region { start: row.cells_end, end: row.end, title: (row.cells_end, row.cells_end) };
+        // A row that names its organisation in the description (`株式会社Xが…`, `Xは…`).
+        if rec.victims.is_empty() {
+            let lead_end = article::nth_sentence_end(t, desc.start, desc.end, 1);
+            let first = company_names(&t[desc.start..lead_end]).into_iter().next().map(|h| (desc.start + h.start, desc.start + h.end, h.name));
+            if let Some((s, e, n)) = first {
+                let (a, b) = ctx.norm.orig_span(s, e);
+                rec.add_evidence("victims", n.clone(), a, b);
+                rec.victims.push(n);
+            }
+        }
         let cats = fields::categories(ctx, t, &desc);
         let cyber = |c: &Category| matches!(c, Category::Ransomware | Category::Malware | Category::Ddos | Category::Phishing | Category::Bec | Category::UnauthorizedAccess);
         let forced = match cause {

@@ -89,6 +89,10 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
             start = window_start + fi;
         }
     }
+    // A count or an amount right before a name is not part of it (`6億8300万円クロガネ工業`).
+    if let Some(cut) = head[start..end].char_indices().filter(|&(i, c)| "円件人名年月日".contains(c) && head[start..start + i].chars().next_back().is_some_and(|p| p.is_ascii_digit() || "万億千百".contains(p))).map(|(i, c)| i + c.len_utf8()).last() {
+        start += cut;
+    }
     let raw = head[start..end].trim_start_matches(['(', ')']);
     let raw = raw.trim_end_matches('(');
     let s = end - raw.len();
@@ -212,6 +216,8 @@ mod tests {
         assert_eq!(name_before(t, end).unwrap().1, "北浜本店");
         assert!(name_before("同社は", "同社".len()).is_none());
         assert!(name_before("42歳男性が", "42歳男性".len()).is_none());
+        let t = "特別損失6億8300万円クロガネ工業";
+        assert_eq!(name_before(t, t.len()).unwrap().1, "クロガネ工業");
     }
 
     #[test]

@@ -40,12 +40,14 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
-    if matches!(first, '・' | '•' | '●' | '○' | '※' | '*' | '■' | '□' | '◆' | '(' | '①' | '〇' | '【' | '<' | '>' | '|') || s.starts_with("出典") {
+    if matches!(first, '・' | '•' | '○' | '※' | '*' | '(' | '①' | '〇' | '<' | '>' | '|') || s.starts_with("出典") {
         return false;
     }
     let prev_blank = i == 0 || is_blank(text, &lines[i - 1]);
     let next_blank = i + 1 >= lines.len() || is_blank(text, &lines[i + 1]);
-    prev_blank && next_blank
+    // `■ 見出し` / `◆ 見出し` / `【見出し】`: a marked heading may run straight into its text.
+    let marked = matches!(first, '■' | '□' | '◆' | '◇' | '●' | '▼' | '▶' | '【') && n >= 8;
+    prev_blank && (next_blank || marked)
 }
 
 /// A section: a heading line (if any) and the text after it up to the next heading.

@@ -28,18 +28,21 @@ fn is_header(line: &str) -> bool {
     n <= 60 && (l.starts_with("No") || l.starts_with("番号") || l.starts_with('#')) && (l.contains("原因") || l.contains("業種") || l.contains("概要"))
 }
 
-fn row_number(line: &str) -> Option<(u32, usize)> {
+/// The number a row starts with: `12 製造業 …`, `12`, or run together `12製造業…`.
+fn row_number(line: &str, expected: u32) -> Option<(u32, usize)> {
     let t = line.trim_start();
     let lead = line.len() - t.len();
     let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
     if digits.is_empty() || digits.len() > 3 {
         return None;
     }
+    let n: u32 = digits.parse().ok()?;
     let after = &t[digits.len()..];
-    if !(after.is_empty() || after.starts_with(' ') || after.starts_with('\t')) {
-        return None;
-    }
-    digits.parse().ok().map(|n| (n, lead))
+    let spaced = after.is_empty() || after.starts_with(' ') || after.starts_with('\t');
+    // Cells run together only count when the number is the one expected next and
+    // a Japanese word follows (not `12月`, `3件`).
+    let joined = n == expected && after.chars().next().is_some_and(|c| crate::normalize::is_cjk(c) && !"年月日件名人時分台万億円".contains(c));
+    (spaced || joined).then_some((n, lead))
 }
 
 /// Finds the tables of `text` with at least three sequential rows.
@@ -57,7 +60,7 @@ pub fn find_tables(text: &str) -> Vec<Table> {
         let mut expected = 1;
         while j < ls.len() {
             let line = &text[ls[j].start..ls[j].end];
-            if let Some((n, lead)) = row_number(line) {
+            if let Some((n, lead)) = row_number(line, expected) {
                 if n == expected {
                     if let Some(last) = rows.last_mut() {
                         last.end = ls[j].start;

@@ -11,8 +11,7 @@
 //! 200 MB file or a 10 MB single line costs time proportional to its size.
 
 use encoding_rs::{
-    Encoding, EUC_JP, ISO_2022_JP, REPLACEMENT, SHIFT_JIS, UTF_16LE, UTF_8,
-    X_USER_DEFINED,
+    Encoding, EUC_JP, ISO_2022_JP, REPLACEMENT, SHIFT_JIS, UTF_16LE, UTF_8, X_USER_DEFINED,
 };
 
 use crate::ReadError;
@@ -101,18 +100,28 @@ fn decode_unmarked(
     declared: Option<&'static Encoding>,
 ) -> Result<(String, &'static str), ReadError> {
     // ISO-2022-JP is 7-bit and therefore also valid UTF-8; its escape
-    // sequences are what tell it apart, so it must be checked first.
+    // sequences are what tell it apart, so it must be checked first. 7-bit
+    // input with such escapes that still fails to decode is damaged
+    // ISO-2022-JP: reading it as UTF-8 would pass the escapes through as
+    // garbage, so it is refused.
     if has_iso2022jp_escape(bytes) {
         if let Some(text) = decode_strict(ISO_2022_JP, bytes) {
             return Ok((text, ISO_2022_JP.name()));
+        }
+        if bytes.is_ascii() {
+            return Err(ReadError::NoEncoding);
         }
     }
     let utf8_error = match std::str::from_utf8(bytes) {
         Ok(s) => return Ok((s.to_owned(), UTF_8.name())),
         Err(e) => e,
     };
-    for enc in legacy_candidates(bytes, declared) {
-        if let Some(text) = decode_strict(enc, bytes) {
+    let guess = chardet_guess(bytes);
+    for enc in legacy_candidates(guess, declared) {
+        let Some(text) = decode_strict(enc, bytes) else {
+            continue;
+        };
+        if enc == guess || Some(enc) == declared || looks_japanese(&text) {
             return Ok((text, enc.name()));
         }
     }
@@ -133,12 +142,11 @@ fn decode_unmarked(
 /// single-byte charset decodes *any* byte sequence "cleanly", so in that case
 /// clean decoding proves nothing and the Japanese reading is preferred.
 fn legacy_candidates(
-    bytes: &[u8],
+    guess: &'static Encoding,
     declared: Option<&'static Encoding>,
 ) -> Vec<&'static Encoding> {
-    let guess = chardet_guess(bytes);
     let guess_japanese = (guess == SHIFT_JIS || guess == EUC_JP).then_some(guess);
-    let declared = declared.filter(|d| usable_declared(d));
+    let declared = declared.filter(usable_declared);
 
     let mut order: Vec<&'static Encoding> = Vec::with_capacity(4);
     match (declared, guess_japanese) {
@@ -180,6 +188,22 @@ fn chardet_guess(bytes: &[u8]) -> &'static Encoding {
 fn decode_strict(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {
     enc.decode_without_bom_handling_and_without_replacement(bytes)
         .map(|cow| cow.into_owned())
+}
+
+/// Sanity check for a Japanese decoding that neither chardetng nor the
+/// document vouches for: real Japanese prose is full of kana, while Western
+/// text with a few Windows-1252 bytes (smart quotes, accents) often decodes
+/// "cleanly" as Shift_JIS into scattered kanji and half-width katakana. At
+/// least a tenth of the non-ASCII characters must be full-width kana.
+fn looks_japanese(text: &str) -> bool {
+    let (mut kana, mut non_ascii) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        if ('\u{3041}'..='\u{30FF}').contains(&c) {
+            kana += 1;
+        }
+    }
+    kana > 0 && kana.saturating_mul(10) >= non_ascii
 }
 
 /// True if the bytes contain an ISO-2022-JP switch into JIS X 0208
@@ -348,7 +372,10 @@ mod tests {
         // High surrogate at the end.
         assert_eq!(first_bad_utf16(&[0xD8, 0x00], false), Some(0));
         // Valid pair, then odd byte.
-        assert_eq!(first_bad_utf16(&[0x3D, 0xD8, 0x00, 0xDE, 0x41], true), Some(4));
+        assert_eq!(
+            first_bad_utf16(&[0x3D, 0xD8, 0x00, 0xDE, 0x41], true),
+            Some(4)
+        );
         assert_eq!(first_bad_utf16(&[0x41, 0x00], true), None);
     }
 
@@ -357,15 +384,36 @@ mod tests {
         let html = br#"<html><head><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=Shift_JIS">"#;
         assert_eq!(sniff_meta_charset(html), Some(SHIFT_JIS));
         assert_eq!(sniff_meta_charset(b"<meta charset='euc-jp'>"), Some(EUC_JP));
-        assert_eq!(sniff_meta_charset(b"<meta charset = x-sjis />"), Some(SHIFT_JIS));
+        assert_eq!(
+            sniff_meta_charset(b"<meta charset = x-sjis />"),
+            Some(SHIFT_JIS)
+        );
         assert_eq!(sniff_meta_charset(b"<meta name=x><p>charset=euc-jp"), None);
         assert_eq!(sniff_meta_charset(b"<meta charset=bogus>"), None);
     }
 
     #[test]
     fn declared_candidates_order() {
-        assert_eq!(legacy_candidates(b"abc", Some(EUC_JP))[0], EUC_JP);
-        assert!(legacy_candidates(b"abc", None).contains(&SHIFT_JIS));
-        assert!(!legacy_candidates(b"abc", Some(X_USER_DEFINED)).contains(&X_USER_DEFINED));
+        let latin = encoding_rs::WINDOWS_1252;
+        assert_eq!(legacy_candidates(latin, Some(EUC_JP)), [EUC_JP, SHIFT_JIS]);
+        assert_eq!(legacy_candidates(EUC_JP, None), [EUC_JP, SHIFT_JIS]);
+        assert_eq!(legacy_candidates(latin, None), [SHIFT_JIS, EUC_JP]);
+        assert_eq!(
+            legacy_candidates(SHIFT_JIS, Some(latin)),
+            [SHIFT_JIS, latin, EUC_JP]
+        );
+        assert_eq!(
+            legacy_candidates(latin, Some(X_USER_DEFINED)),
+            [SHIFT_JIS, EUC_JP]
+        );
+    }
+
+    #[test]
+    fn kana_check() {
+        assert!(looks_japanese("株式会社テスト商事は公表しました"));
+        assert!(!looks_japanese(
+            "Example Corp\u{7A96}s systems \u{FF69} 2024"
+        ));
+        assert!(!looks_japanese("plain ascii"));
     }
 }

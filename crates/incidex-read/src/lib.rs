@@ -219,10 +219,7 @@ fn starts_like_html(text: &str) -> bool {
             None => return false,
         }
     }
-    let lower = rest
-        .get(..14)
-        .unwrap_or(rest)
-        .to_ascii_lowercase();
+    let lower = rest.get(..14).unwrap_or(rest).to_ascii_lowercase();
     lower.starts_with("<!doctype html") || lower.starts_with("<html")
 }
 

@@ -18,7 +18,10 @@ fn expected() -> String {
 
 #[test]
 fn utf8_plain() {
-    assert_eq!(decode(expected().as_bytes()).unwrap(), (expected(), "UTF-8"));
+    assert_eq!(
+        decode(expected().as_bytes()).unwrap(),
+        (expected(), "UTF-8")
+    );
 }
 
 #[test]
@@ -52,7 +55,10 @@ fn shift_jis() {
 #[test]
 fn shift_jis_single_sentence() {
     let bytes = encode(SHIFT_JIS, SENTENCE_JA);
-    assert_eq!(decode(&bytes).unwrap(), (SENTENCE_JA.to_owned(), "Shift_JIS"));
+    assert_eq!(
+        decode(&bytes).unwrap(),
+        (SENTENCE_JA.to_owned(), "Shift_JIS")
+    );
 }
 
 #[test]
@@ -108,7 +114,10 @@ fn utf8_with_invalid_bytes_is_an_error_with_offset() {
     let at = SENTENCE_JA.len(); // a character boundary in the middle
     bytes.splice(at..at, [0xFF, 0xFE, 0x80]);
     let err = decode(&bytes).unwrap_err();
-    assert!(matches!(err, ReadError::InvalidUtf8 { offset } if offset == at), "{err:?}");
+    assert!(
+        matches!(err, ReadError::InvalidUtf8 { offset } if offset == at),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         format!("invalid UTF-8 at byte {at} and no other encoding fits")
@@ -118,7 +127,10 @@ fn utf8_with_invalid_bytes_is_an_error_with_offset() {
     let mut bytes = good.as_bytes().to_vec();
     bytes.extend(&"漏".as_bytes()[..2]);
     let err = decode(&bytes).unwrap_err();
-    assert!(matches!(err, ReadError::InvalidUtf8 { offset } if offset == good.len()), "{err:?}");
+    assert!(
+        matches!(err, ReadError::InvalidUtf8 { offset } if offset == good.len()),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -126,7 +138,10 @@ fn utf8_bom_with_invalid_bytes_counts_the_bom() {
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend(b"abc\xC3(def");
     let err = decode(&bytes).unwrap_err();
-    assert!(matches!(err, ReadError::InvalidUtf8 { offset: 6 }), "{err:?}");
+    assert!(
+        matches!(err, ReadError::InvalidUtf8 { offset: 6 }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -134,7 +149,10 @@ fn legacy_bytes_that_fit_nothing_are_refused() {
     // Latin-1 "é" followed by a space is neither Shift_JIS nor EUC-JP.
     let err = decode(b"The caf\xE9 at Rue Imaginaire was breached. ").unwrap_err();
     assert!(matches!(err, ReadError::NoEncoding), "{err:?}");
-    assert_eq!(err.to_string(), "not valid UTF-8 and no Japanese encoding fits");
+    assert_eq!(
+        err.to_string(),
+        "not valid UTF-8 and no Japanese encoding fits"
+    );
 
     // Shift_JIS text with a byte that is invalid in every candidate.
     let mut bytes = encode(SHIFT_JIS, &expected());
@@ -168,6 +186,50 @@ fn shift_jis_via_read_bytes_and_stdin() {
     let bytes = encode(SHIFT_JIS, &expected());
     for hint in ["notice.txt", "-", "notice"] {
         let doc = read_bytes(&bytes, hint, &Limits::default()).unwrap();
-        assert_eq!((doc.text.as_str(), doc.encoding, doc.format), (expected().as_str(), "Shift_JIS", Format::Text));
+        assert_eq!(
+            (doc.text.as_str(), doc.encoding, doc.format),
+            (expected().as_str(), "Shift_JIS", Format::Text)
+        );
     }
+}
+
+#[test]
+fn western_legacy_bytes_are_not_passed_off_as_japanese() {
+    // Windows-1252 smart quotes and a copyright sign: every byte pair happens
+    // to be valid Shift_JIS, but the result would be nonsense kanji.
+    let bytes: &[u8] = b"Example Corp\x92s systems were accessed by an outsider; \
+        Harbor\x92s backups \xA9 2024 remained intact.";
+    assert!(
+        SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some(),
+        "the test needs bytes that are clean Shift_JIS"
+    );
+    let err = decode(bytes).unwrap_err();
+    assert!(matches!(err, ReadError::NoEncoding), "{err:?}");
+}
+
+#[test]
+fn short_legacy_japanese() {
+    for text in ["お知らせ", "個人情報の漏えい", "不正アクセス被害について\n"]
+    {
+        for enc in [SHIFT_JIS, EUC_JP] {
+            let got = decode(&encode(enc, text));
+            assert_eq!(
+                got.unwrap(),
+                (text.to_owned(), enc.name()),
+                "{text} in {}",
+                enc.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn damaged_iso_2022_jp_is_refused() {
+    let mut bytes = encode(ISO_2022_JP, SENTENCE_JA);
+    // Drop one byte inside the first two-byte run: every later pair shifts.
+    bytes.remove(5);
+    let err = decode(&bytes).unwrap_err();
+    assert!(matches!(err, ReadError::NoEncoding), "{err:?}");
 }

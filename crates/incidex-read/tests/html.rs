@@ -45,7 +45,10 @@ fn japanese_paragraphs_and_table_cells() {
 #[test]
 fn inline_whitespace_collapses() {
     let page = "<html><body><p>  Example   Corp\n\n   <em>confirmed</em>\t the&nbsp;&nbsp;breach. </p></body></html>";
-    assert_eq!(html_text(page.as_bytes()), "Example Corp confirmed the breach.");
+    assert_eq!(
+        html_text(page.as_bytes()),
+        "Example Corp confirmed the breach."
+    );
 }
 
 #[test]
@@ -62,7 +65,9 @@ fn shift_jis_page_with_meta_charset() {
 
 #[test]
 fn euc_jp_page_with_meta_charset() {
-    let page = format!("<html><head><meta charset=\"EUC-JP\"></head><body><p>{SENTENCE_JA}</p></body></html>");
+    let page = format!(
+        "<html><head><meta charset=\"EUC-JP\"></head><body><p>{SENTENCE_JA}</p></body></html>"
+    );
     let doc = read_bytes(&encode(EUC_JP, &page), "a.html", &Limits::default()).unwrap();
     assert_eq!(doc.encoding, "EUC-JP");
     assert_eq!(doc.text, SENTENCE_JA);
@@ -71,7 +76,9 @@ fn euc_jp_page_with_meta_charset() {
 #[test]
 fn misdeclared_charset_still_decodes_right() {
     // Declares Shift_JIS, but the bytes are UTF-8: the clean decoding wins.
-    let page = format!("<html><head><meta charset=\"Shift_JIS\"></head><body><p>{SENTENCE_JA}</p></body></html>");
+    let page = format!(
+        "<html><head><meta charset=\"Shift_JIS\"></head><body><p>{SENTENCE_JA}</p></body></html>"
+    );
     let doc = read_bytes(page.as_bytes(), "a.html", &Limits::default()).unwrap();
     assert_eq!(doc.encoding, "UTF-8");
     assert_eq!(doc.text, SENTENCE_JA);
@@ -91,14 +98,22 @@ fn misdeclared_charset_still_decodes_right() {
 
 #[test]
 fn html_sniffed_from_stdin() {
-    let doc = read_bytes(b"  <!doctype html><title>T</title><p>body</p>", "-", &Limits::default()).unwrap();
+    let doc = read_bytes(
+        b"  <!doctype html><title>T</title><p>body</p>",
+        "-",
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(doc.format, Format::Html);
     assert_eq!(doc.text, "T\nbody");
 }
 
 #[test]
 fn crlf_inside_pre_is_normalised() {
-    assert_eq!(html_text(b"<html><body><pre>a\r\nb\rc</pre></body></html>"), "a\nb\nc");
+    assert_eq!(
+        html_text(b"<html><body><pre>a\r\nb\rc</pre></body></html>"),
+        "a\nb\nc"
+    );
 }
 
 fn assert_fast(label: &str, page: &str, expect_text: &str) {
@@ -113,7 +128,11 @@ fn assert_fast(label: &str, page: &str, expect_text: &str) {
 #[test]
 fn hundred_thousand_nested_divs() {
     let n = 100_000;
-    let page = format!("<html><body>{}deep text{}</body></html>", "<div>".repeat(n), "</div>".repeat(n));
+    let page = format!(
+        "<html><body>{}deep text{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
     assert_fast("divs", &page, "deep text");
 }
 
@@ -128,7 +147,11 @@ fn deeply_nested_inline_and_tables() {
     let n = 20_000;
     let page = format!("<p>{}bold{}</p>", "<b>".repeat(n), "</b>".repeat(n));
     assert_fast("b", &page, "bold");
-    let page = format!("<p>{}span{}</p>", "<span>".repeat(100_000), "</span>".repeat(100_000));
+    let page = format!(
+        "<p>{}span{}</p>",
+        "<span>".repeat(100_000),
+        "</span>".repeat(100_000)
+    );
     assert_fast("span", &page, "span");
     let page = format!("{}cell", "<table><tr><td>".repeat(n));
     assert_fast("tables", &page, "cell");
@@ -137,11 +160,28 @@ fn deeply_nested_inline_and_tables() {
 #[test]
 fn many_unclosed_and_formatting_tags() {
     let visible = [
-        "li", "p", "dd", "option", "td", "tr", "a", "b", "font", "nobr", "table", "select", "ul",
-        "blockquote", "h1", "span",
+        "li",
+        "p",
+        "dd",
+        "option",
+        "td",
+        "tr",
+        "a",
+        "b",
+        "font",
+        "nobr",
+        "table",
+        "select",
+        "ul",
+        "blockquote",
+        "h1",
+        "span",
     ];
     for tag in visible {
-        let page = format!("<body><ul>{}text at the bottom", format!("<{tag}>x ").repeat(100_000));
+        let page = format!(
+            "<body><ul>{}text at the bottom",
+            format!("<{tag}>x ").repeat(100_000)
+        );
         assert_fast(tag, &page, "text at the bottom");
     }
     // Content of these is never shown, so only the time is checked.

@@ -15,7 +15,7 @@ const HINTS: [&str; 4] = ["notice.txt", "notice.html", "notice.pdf", "-"];
 #[test]
 fn binary_png_is_refused() {
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(std::iter::repeat(0u8).take(4096));
+    png.extend([0u8; 4096]);
     for hint in ["image.txt", "image.html", "-", "image.png"] {
         let err = read_bytes(&png, hint, &Limits::default()).unwrap_err();
         assert!(matches!(err, ReadError::Binary), "{hint}: {err:?}");
@@ -26,7 +26,10 @@ fn binary_png_is_refused() {
 #[test]
 fn many_control_characters_are_binary() {
     let bytes: Vec<u8> = b"abc\x01\x02\x03\x04defghi\x05\x06".to_vec();
-    assert!(matches!(read_bytes(&bytes, "-", &Limits::default()), Err(ReadError::Binary)));
+    assert!(matches!(
+        read_bytes(&bytes, "-", &Limits::default()),
+        Err(ReadError::Binary)
+    ));
     // A few stray controls in prose are tolerated.
     let mut prose = SENTENCE_EN.repeat(3).into_bytes();
     prose.push(0x07);
@@ -37,7 +40,14 @@ fn many_control_characters_are_binary() {
 fn empty_inputs() {
     let utf16_bom_only = [0xFF, 0xFE];
     let utf16_spaces = [0xFE, 0xFF, 0x00, 0x20, 0x30, 0x00];
-    let cases: [&[u8]; 6] = [b"", b"   \n\r\n\t", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n", &utf16_bom_only, &utf16_spaces];
+    let cases: [&[u8]; 6] = [
+        b"",
+        b"   \n\r\n\t",
+        b"\xEF\xBB\xBF",
+        b"\xEF\xBB\xBF \n",
+        &utf16_bom_only,
+        &utf16_spaces,
+    ];
     for bytes in cases {
         for hint in HINTS {
             let err = read_bytes(bytes, hint, &Limits::default()).unwrap_err();
@@ -49,18 +59,39 @@ fn empty_inputs() {
 
 #[test]
 fn too_large_is_refused_before_reading() {
-    let limits = Limits { max_bytes: 10, ..Limits::default() };
+    let limits = Limits {
+        max_bytes: 10,
+        ..Limits::default()
+    };
     let err = read_bytes(&[b'a'; 100], "a.txt", &limits).unwrap_err();
     assert_eq!(err.to_string(), "file too large: 100 bytes (limit 10)");
 
     let mut file = tempfile::Builder::new().suffix(".txt").tempfile().unwrap();
     file.write_all(&[b'a'; 100]).unwrap();
     let err = read_path(file.path(), &limits).unwrap_err();
-    assert!(matches!(err, ReadError::TooLarge { size: 100, limit: 10 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ReadError::TooLarge {
+                size: 100,
+                limit: 10
+            }
+        ),
+        "{err:?}"
+    );
 
     // A stream stops after limit + 1 bytes.
     let err = read_reader(std::io::repeat(b'a'), "-", &limits).unwrap_err();
-    assert!(matches!(err, ReadError::TooLarge { size: 11, limit: 10 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ReadError::TooLarge {
+                size: 11,
+                limit: 10
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -69,18 +100,27 @@ fn read_path_by_extension_and_errors_without_path() {
     let html = dir.path().join("page.HTML");
     std::fs::write(&html, format!("<title>T</title><p>{SENTENCE_JA}</p>")).unwrap();
     let doc = read_path(&html, &Limits::default()).unwrap();
-    assert_eq!((doc.format, doc.text.as_str()), (Format::Html, format!("T\n{SENTENCE_JA}").as_str()));
+    assert_eq!(
+        (doc.format, doc.text.as_str()),
+        (Format::Html, format!("T\n{SENTENCE_JA}").as_str())
+    );
 
     let pdf = dir.path().join("scan.pdf");
     std::fs::write(&pdf, minimal_pdf(&[SENTENCE_EN])).unwrap();
-    assert_eq!(read_path(&pdf, &Limits::default()).unwrap().format, Format::Pdf);
+    assert_eq!(
+        read_path(&pdf, &Limits::default()).unwrap().format,
+        Format::Pdf
+    );
 
     let missing = dir.path().join("missing-notice.txt");
     let err = read_path(&missing, &Limits::default()).unwrap_err();
     assert!(matches!(err, ReadError::Io(_)));
     let msg = err.to_string();
     assert!(msg.starts_with("cannot read: "), "{msg}");
-    assert!(!msg.contains("missing-notice"), "path must not be in the reason: {msg}");
+    assert!(
+        !msg.contains("missing-notice"),
+        "path must not be in the reason: {msg}"
+    );
 
     let err = read_path(dir.path(), &Limits::default()).unwrap_err();
     assert!(err.to_string().starts_with("cannot read: "), "{err}");
@@ -175,23 +215,22 @@ fn html_soup() -> impl Strategy<Value = String> {
 fn damaged_pdf() -> impl Strategy<Value = Vec<u8>> {
     let base = minimal_pdf(&[SENTENCE_EN]);
     let len = base.len();
-    (
-        0..=len,
-        prop::collection::vec((0..len, any::<u8>()), 0..8),
-    )
-        .prop_map(move |(cut, edits)| {
-            let mut pdf = base.clone();
-            for (at, byte) in edits {
-                pdf[at] = byte;
-            }
-            pdf.truncate(cut);
-            pdf
-        })
+    (0..=len, prop::collection::vec((0..len, any::<u8>()), 0..8)).prop_map(move |(cut, edits)| {
+        let mut pdf = base.clone();
+        for (at, byte) in edits {
+            pdf[at] = byte;
+        }
+        pdf.truncate(cut);
+        pdf
+    })
 }
 
 fn check_no_panic(bytes: &[u8]) {
     for hint in HINTS {
-        let limits = Limits { max_html_depth: 8, ..Limits::default() };
+        let limits = Limits {
+            max_html_depth: 8,
+            ..Limits::default()
+        };
         match read_bytes(bytes, hint, &limits) {
             Ok(doc) => {
                 assert!(!doc.text.contains('\r'), "{hint}: CR survived");

@@ -22,8 +22,8 @@ use scraper::{Html, Node};
 /// content for plugins, and graphics. `title` is taken separately as the
 /// first line.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe",
-    "object", "canvas", "video", "audio",
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object",
+    "canvas", "video", "audio",
 ];
 
 /// Elements that occupy their own lines.

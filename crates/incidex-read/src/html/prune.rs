@@ -155,7 +155,9 @@ fn raw_text_end(s: &[u8], from: usize, name: &str) -> usize {
     let mut k = from;
     while let Some(at) = find_seq(s, b"</", k) {
         let after = at + 2 + name.len();
-        if s.get(at + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+        if s.get(at + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
             return after;
         }
         k = at + 2;
@@ -164,7 +166,10 @@ fn raw_text_end(s: &[u8], from: usize, name: &str) -> usize {
 }
 
 fn find_byte(s: &[u8], b: u8, from: usize) -> Option<usize> {
-    s.get(from..)?.iter().position(|&x| x == b).map(|p| p + from)
+    s.get(from..)?
+        .iter()
+        .position(|&x| x == b)
+        .map(|p| p + from)
 }
 
 fn find_seq(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -185,7 +190,10 @@ mod tests {
     #[test]
     fn shallow_input_is_borrowed() {
         let src = "<div><p>a<p>b<ul><li>c<li>d</ul></div>";
-        assert!(matches!(flatten_deep_tags(src, 3), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            flatten_deep_tags(src, 3),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -206,6 +214,9 @@ mod tests {
     #[test]
     fn quoted_attributes_and_comments() {
         let src = "<div title=\"a>b\"><!-- <div> --><span class='x>'>t</span></div>";
-        assert_eq!(flatten_deep_tags(src, 1), "<div title=\"a>b\"><!-- <div> -->t</div>");
+        assert_eq!(
+            flatten_deep_tags(src, 1),
+            "<div title=\"a>b\"><!-- <div> -->t</div>"
+        );
     }
 }

@@ -40,6 +40,12 @@ pub fn utf16_with_bom(text: &str, little_endian: bool) -> Vec<u8> {
 /// A minimal single-page PDF 1.4 showing `lines` in Helvetica (one text
 /// line each), with a correct xref table computed from the real offsets.
 pub fn minimal_pdf(lines: &[&str]) -> Vec<u8> {
+    minimal_pdf_with(lines, "")
+}
+
+/// [`minimal_pdf`] with `page_extra` spliced into the page dictionary (for
+/// stress tests of the PDF parser).
+pub fn minimal_pdf_with(lines: &[&str], page_extra: &str) -> Vec<u8> {
     let mut content = String::from("BT\n/F1 12 Tf\n14 TL\n72 720 Td\n");
     for line in lines {
         let escaped = line
@@ -53,9 +59,10 @@ pub fn minimal_pdf(lines: &[&str]) -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] \
-         /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
-            .to_owned(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] {page_extra}\
+             /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+        ),
         format!(
             "<< /Length {} >>\nstream\n{}endstream",
             content.len(),
