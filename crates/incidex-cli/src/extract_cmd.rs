@@ -99,7 +99,11 @@ pub fn extract_one(ex: &Extractor, path: &Path, opts: &Options, limits: &Limits)
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
         (read_path(path, limits).map_err(|e| e.to_string())?, name)
     };
-    let mut records = ex.extract(&name, &doc.text, opts);
+    let opts = Options { lines_are_blocks: doc.format == incidex_read::Format::Html, ..opts.clone() };
+    // The extractor is built and property-tested never to panic; should a bug
+    // slip through anyway, it costs this one file, not the batch.
+    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.extract(&name, &doc.text, &opts)))
+        .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
     for r in &mut records {
         r.encoding = Some(doc.encoding.to_string());
     }
@@ -125,7 +129,7 @@ pub fn run(args: ExtractArgs) -> ExitCode {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
     }
     let ex = Extractor::new(lex);
-    let opts = Options { doc_date: args.doc_date };
+    let opts = Options { doc_date: args.doc_date, ..Options::default() };
     let limits = Limits::default();
     let mut errors = Vec::new();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };

@@ -64,6 +64,15 @@ fn named(name: String, start: usize, end: usize, role: &'static str) -> Named {
 
 /// The subject of a section: heading first, then the lead sentences of its body.
 pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+    // `■ 見出し`, `【速報】見出し`: the marker is not part of the title.
+    let mut head = head;
+    let raw = &text[head.0..head.1];
+    let unmarked = raw.trim_start_matches(['■', '□', '◆', '◇', '●', '▼', '▶', ' ']);
+    let unmarked = match unmarked.strip_prefix('【').and_then(|r| r.find('】').map(|i| &r[i + '】'.len_utf8()..])) {
+        Some(rest) if !rest.trim().is_empty() => rest.trim_start(),
+        _ => unmarked,
+    };
+    head.0 += raw.len() - unmarked.len();
     let heading = &text[head.0..head.1];
     let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
@@ -233,7 +242,8 @@ pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
     floor_char(text, to.min(from + 1200)).max(from)
 }
 
-fn floor_char(text: &str, mut i: usize) -> usize {
+/// The largest char boundary of `text` at or before `i`.
+pub fn floor_char(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;

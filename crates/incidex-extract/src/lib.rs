@@ -27,7 +27,7 @@ use dates::{document_year, find_dates, Date, DateHit};
 use fields::{fill_counts, fill_dates, fill_indicators, fill_lexicon_fields, fill_money, Region};
 use incidex_lexicon::{LexiconError, LexiconSet};
 use incidex_model::{Category, Organisation, Record, Sector, Vocabulary};
-use normalize::{normalize, Normalized};
+use normalize::Normalized;
 use once_cell::sync::Lazy;
 use orgs::{clean_name, company_names, same_org};
 use regex::Regex;
@@ -37,6 +37,8 @@ use regex::Regex;
 pub struct Options {
     /// The document's date; years that are not written resolve against it.
     pub doc_date: Option<(i32, u32, u32)>,
+    /// The text's lines are blocks (text from HTML): never join them as wrapped lines.
+    pub lines_are_blocks: bool,
 }
 
 /// Everything the field extractors share for one document.
@@ -102,7 +104,7 @@ impl Extractor {
 
     /// Extracts the incident reports of one document. `doc` is the name records carry.
     pub fn extract(&self, doc: &str, text: &str, opts: &Options) -> Vec<Record> {
-        let norm = normalize(text);
+        let norm = normalize::normalize_with(text, !opts.lines_are_blocks);
         let hits = find_dates(&norm.text);
         let doc_date = opts.doc_date.map(|(y, m, d)| Date { year: y, month: m, day: Some(d) });
         let doc_year = doc_date.map(|d| d.year).or_else(|| document_year(&hits)).unwrap_or_else(current_year);
@@ -399,7 +401,13 @@ impl Extractor {
         let mut cause: Option<&str> = None;
         for &(s, e) in &row.cells {
             let cell = &t[s..e];
-            if let Some(m) = self.lex.get("table_causes").find_all(cell).into_iter().find(|m| m.start == 0 && m.end == cell.len()) {
+            if orgs::FORMS.iter().any(|f| cell.contains(f)) {
+                if let Some(n) = clean_name(cell) {
+                    let (a, b) = ctx.norm.orig_span(s, e);
+                    rec.add_evidence("victims", n.clone(), a, b);
+                    rec.victims.push(n);
+                }
+            } else if let Some(m) = self.lex.get("table_causes").find_all(cell).into_iter().find(|m| m.start == 0 && m.end == cell.len()) {
                 cause = Some(m.value);
                 let (a, b) = ctx.norm.orig_span(s, e);
                 rec.add_evidence("category", m.value, a, b);
@@ -413,7 +421,23 @@ impl Extractor {
                 rec.victims.push(n);
             }
         }
-        let desc = Region { start: row.cells_end, end: row.end, title: (row.cells_end, row.cells_end) };
+        let mut desc_start = row.cells_end;
+        if row.cells.is_empty() {
+            // `6金融サイバー攻撃株式会社…`: cells run together; peel known words off the front.
+            for dim in ["sectors", "table_causes"] {
+                let rest = &t[desc_start..row.end];
+                let head = &rest[..article::floor_char(rest, 40)];
+                if let Some(m) = self.lex.get(dim).find_all(head).into_iter().find(|m| m.start == 0) {
+                    if dim == "sectors" {
+                        sector = Sector::parse(m.value).ok();
+                    } else {
+                        cause = Some(m.value);
+                    }
+                    desc_start += m.end;
+                }
+            }
+        }
+        let desc = Region { start: desc_start, end: row.end, title: (desc_start, desc_start) };
         // A row that names its organisation in the description (`株式会社Xが…`, `Xは…`).
         if rec.victims.is_empty() {
             let lead_end = article::nth_sentence_end(t, desc.start, desc.end, 1);

@@ -109,8 +109,14 @@ fn starts_block(c: char) -> bool {
     matches!(c, '・' | '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '※' | '*' | '-' | '(' | '（' | '【' | '「' | '〇' | '①'..='⑳') || c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
 }
 
-/// Folds `text`. `line_join` joins wrapped lines inside Japanese sentences.
+/// Folds `text`, joining lines wrapped inside Japanese sentences.
 pub fn normalize(text: &str) -> Normalized {
+    normalize_with(text, true)
+}
+
+/// Folds `text`; `join_wraps` joins lines wrapped inside Japanese sentences
+/// (plain text and PDF wrap lines; text from HTML breaks only between blocks).
+pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 1);
@@ -123,7 +129,7 @@ pub fn normalize(text: &str) -> Normalized {
             let this_len = line_lengths.get(line_no).copied().unwrap_or(0);
             let next_len = line_lengths.get(line_no + 1).copied().unwrap_or(0);
             line_no += 1;
-            if joins_wrapped_line(prev, next, this_len, next_len) {
+            if join_wraps && joins_wrapped_line(prev, next, this_len, next_len) {
                 continue;
             }
         }

@@ -117,7 +117,12 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
         }
         if form.is_some() && is_hiragana(c) {
             let tail = &body[i..];
-            if NAME_ENDS.iter().any(|p| tail.starts_with(p)) && end > 0 {
+            // A one-character particle ends the name only where no hiragana follows it:
+            // `株式会社きたかぜが感染` ends at が, `株式会社えにしブライダル` goes on.
+            let ends = NAME_ENDS.iter().any(|p| {
+                tail.starts_with(p) && (p.chars().count() > 1 || !tail[p.len()..].chars().next().is_some_and(is_hiragana))
+            });
+            if ends && end > 0 {
                 break;
             }
             end = i + c.len_utf8();
@@ -154,11 +159,9 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
         let after = text[at + f.len()..].chars().next();
         // `X株式会社`: the name runs before the form.
         let suffix_form = before.is_some_and(is_name_char) && !after.is_some_and(|c| is_name_char(c) && !before.is_some_and(is_name_char));
-        let hit = if suffix_form {
-            name_before(text, at).map(|(s, n)| OrgHit { start: s, end: at + f.len(), name: format!("{n}{f}") })
-        } else {
-            name_after(text, at).map(|(e, n)| OrgHit { start: at, end: e, name: n })
-        };
+        let before_hit = if suffix_form { name_before(text, at).map(|(s, n)| OrgHit { start: s, end: at + f.len(), name: format!("{n}{f}") }) } else { None };
+        // When the words before a form are no name (`…サイバー攻撃株式会社X`), the name follows it.
+        let hit = before_hit.or_else(|| name_after(text, at).map(|(e, n)| OrgHit { start: at, end: e, name: n }));
         match hit {
             Some(h) if !out.iter().any(|o| o.start < h.end && h.start < o.end) => {
                 i = h.end.max(at + f.len());
@@ -205,6 +208,8 @@ mod tests {
             ["ミナト精工株式会社", "株式会社アオバ", "株式会社きたかぜ", "北浜フーズ株式会社"]
         );
         assert_eq!(names("子会社である株式会社ことりの森において"), ["株式会社ことりの森"]);
+        assert_eq!(names("株式会社えにしブライダルの元社員"), ["株式会社えにしブライダル"]);
+        assert_eq!(names("6金融サイバー攻撃株式会社ハナミズキ証券で"), ["株式会社ハナミズキ証券"]);
         assert_eq!(names("受託事業者((株)サンプルデータ西)のヘルプデスク"), ["(株)サンプルデータ西"]);
         assert_eq!(names("株式会社 港回漕店(minato-kaiso.example.jp)"), ["株式会社 港回漕店"]);
     }
