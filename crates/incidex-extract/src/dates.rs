@@ -75,7 +75,7 @@ static EN_MY: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:of\s+)?(\d{4})\b").unwrap()
 });
 static RANGE_GAP: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(?:\((?:[月火水木金土日]|[月火水木金土日]曜日?)\))?(?:\s*(?:午前|午後)?\d{1,2}時(?:\d{1,2}分)?(?:ごろ|頃)?)?\s*(?:~|-|から|より|to|until|through)\s*(?:同年)?$").unwrap()
+    Regex::new(r"^(?:\((?:[月火水木金土日]|[月火水木金土日]曜日?)\))?(?:\s*(?:午前|午後)?\d{1,2}時(?:\d{1,2}分)?(?:ごろ|頃)?)?\s*(?:~|-|から|より|to|until|through)[、,]?\s*(?:同年)?$").unwrap()
 });
 
 fn month_of(name: &str) -> u32 {
@@ -88,8 +88,9 @@ fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
     s.and_then(|m| m.as_str().parse().ok())
 }
 
+/// A plausible month and day; month 0 stands for a bare day (`10日`) whose month comes from context.
 fn valid(month: u32, day: Option<u32>) -> bool {
-    (1..=12).contains(&month) && day.is_none_or(|d| (1..=31).contains(&d))
+    (month <= 12 && (month > 0 || day.is_some())) && day.is_none_or(|d| (1..=31).contains(&d))
 }
 
 fn prev_char(text: &str, at: usize) -> Option<char> {
@@ -301,6 +302,8 @@ mod tests {
     #[test]
     fn ranges_share_the_year_and_cross_new_year() {
         assert_eq!(isos("2020年12月8日~2021年3月9日の期間", 2021), ["2020-12-08", "2021-03-09"]);
+        let t = "2021年8月2日から、2022年1月25日にわたって";
+        assert_eq!(resolve(t, &find_dates(t), 2022)[1].range_from, Some(0));
         assert_eq!(isos("2021年10月29日から11月30日にかけて募集。1月7日に公表", 2022), ["2021-10-29", "2021-11-30", "2022-01-07"]);
         let hits = find_dates("2021年1月13日午後8時36分~2021年1月14日午前9時17分");
         let r = resolve("2021年1月13日午後8時36分~2021年1月14日午前9時17分", &hits, 2021);
@@ -320,6 +323,6 @@ mod tests {
 
     #[test]
     fn not_dates() {
-        assert!(isos("約1ヶ月が経過。5か月以上。https://a.example/3/4/x 1/2の確率 10.5/3", 2022).is_empty());
+        assert!(isos("約1ヶ月が経過。5か月以上。https://a.example/3/4/x 10.5/3 v2/3", 2022).is_empty());
     }
 }

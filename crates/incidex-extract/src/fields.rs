@@ -217,7 +217,9 @@ pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(us
             continue;
         }
         let first_in_sentence = mentions.iter().find(|x| x.start >= a && x.start < b).map(|x| x.start) == Some(m.start);
-        if disclosed.is_none() && DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)) && !sentence.contains("公開した第") {
+        // `…を公表(4/12)`: a date in parentheses right after the disclosure.
+        let dated_disclosure = text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
+        if disclosed.is_none() && (dated_disclosure || DISCLOSURE.iter().any(|w| text[m.end..b].contains(w))) && !sentence.contains("公開した第") {
             disclosed = Some(m);
         }
         if first_in_sentence && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w)) {

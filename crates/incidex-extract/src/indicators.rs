@@ -7,15 +7,15 @@ use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\b(?:https?|hxxps?|h\*\*ps?|ftp)(?::|\[:\])//[^\s<>()「」『』、。\x22']+").unwrap());
+static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)(?-u:\b)(?:https?|hxxps?|h\*\*ps?|ftp)(?::|\[:\])//[^\s<>()「」『』、。\x22']+").unwrap());
 static EMAIL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)([a-z0-9._%+\-*●]+)\s?(?:@|\[@\]|\[at\])\s?((?:[a-z0-9\-*]+(?:\.|\[\.\]|\(\.\)))+[a-z]{2,})").unwrap()
 });
 static DOMAIN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\[\.\]|\(\.\)))+(?:com|net|org|jp|io|info|biz|co|us|uk|de|fr|cn|ru|kr|tw|hk|sg|au|ca|in|br|edu|gov|xyz|top|site|online|club|app|dev|me|tv|cc|ly|eu|nl|it|es|ch|se|pl|vn|th|id|ph|my|nz|tk|ml|ga|cf|gq|pw|su|ir|ua|link|live|shop|store|cloud|tech|asia|test|example))\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\[\.\]|\(\.\)))+(?:com|net|org|jp|io|info|biz|co|us|uk|de|fr|cn|ru|kr|tw|hk|sg|au|ca|in|br|edu|gov|xyz|top|site|online|club|app|dev|me|tv|cc|ly|eu|nl|it|es|ch|se|pl|vn|th|id|ph|my|nz|tk|ml|ga|cf|gq|pw|su|ir|ua|link|live|shop|store|cloud|tech|asia|test|example))(?-u:\b)").unwrap()
 });
-static IPV4: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})\b").unwrap());
-static HASH: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})\b").unwrap());
+static IPV4: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?-u:\b)(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?-u:\b)").unwrap());
+static HASH: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?-u:\b)(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})(?-u:\b)").unwrap());
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorHit {

@@ -58,6 +58,8 @@ pub struct Extractor {
 struct Article {
     start: usize,
     end: usize,
+    /// The sections the article is made of, `[start, end)`.
+    sections: Vec<(usize, usize)>,
     title: (usize, usize),
     subject: Option<Subject>,
     closed: bool,
@@ -147,9 +149,10 @@ impl Extractor {
                 _ => false,
             };
             if starts_new {
-                articles.push(Article { start: sec.start, end: sec.end, title: (sec.start, sec.heading_end), subject: subj, closed: sec.closes });
+                articles.push(Article { start: sec.start, end: sec.end, sections: vec![(sec.start, sec.end)], title: (sec.start, sec.heading_end), subject: subj, closed: sec.closes });
             } else if let Some(a) = articles.last_mut() {
                 a.end = sec.end;
+                a.sections.push((sec.start, sec.end));
                 a.closed = sec.closes;
                 if a.subject.is_none() {
                     a.subject = subj;
@@ -352,10 +355,52 @@ impl Extractor {
             let date = in_sentence((ss, se)).or_else(|| {
                 sentences.get(k + 1).filter(|&&(ns, ne)| t[ns..ne].contains("いずれも") || t[ns..ne].contains("公表")).and_then(|&n| in_sentence(n))
             });
+            // The facts of a listed report come from its own section, not the whole
+            // digest; a sentence naming one organisation goes on in the sentences after it.
+            let section = a.sections.iter().copied().find(|&(x, y)| ss >= x && ss < y).unwrap_or((a.start, a.end));
+            let section_region = Region { start: section.0, end: section.1, title: (section.0, section.0) };
+            let local_cats = fields::categories(ctx, t, &section_region);
+            let cats_here: &[(Category, f32, usize, usize)] = if local_cats.is_empty() { cats } else { &local_cats };
+            let single = names.len() == 1;
+            let follow_end = if single {
+                sentences[k + 1..]
+                    .iter()
+                    .take_while(|&&(x, y)| y <= section.1 && company_names(&t[x..y]).is_empty() && !ALSO.is_match(&t[x..y]))
+                    .last()
+                    .map_or(se, |&(_, y)| y)
+            } else {
+                se
+            };
             for (ns, _ne, name) in names {
-                let mut rec = self.list_record(ctx, doc, &name, ns, se, cats);
+                let mut rec = self.list_record(ctx, doc, &name, ns, se, cats_here);
                 // The report rests on the whole sentence that lists it.
-                rec.span = { let (a0, b0) = ctx.norm.orig_span(ss, se); [a0, b0] };
+                rec.span = {
+                    let (a0, b0) = ctx.norm.orig_span(ss, follow_end);
+                    [a0, b0]
+                };
+                let own = Region { start: ss, end: follow_end, title: (ss, ss) };
+                let mut facts = Record::default();
+                fill_lexicon_fields(ctx, &Region { start: section.0, end: section.1, title: (ss, ss) }, &mut facts);
+                rec.vectors = facts.vectors;
+                // The section may say only `感染を公表`; the family is then the article's.
+                if !facts.malware.is_empty() {
+                    rec.malware = facts.malware;
+                }
+                if single {
+                    fill_counts(ctx, &own, &mut rec);
+                    fill_indicators(ctx, &own, &mut rec);
+                    let mut own_facts = Record::default();
+                    fill_lexicon_fields(ctx, &own, &mut own_facts);
+                    rec.data_types = own_facts.data_types;
+                    rec.actions = own_facts.actions;
+                }
+                // `物流の東雲ロジテック`, `通販サイトを運営する株式会社かざはな`: the words before a listed name.
+                let before_start = t[ss..ns].rfind(['、', 'や']).map_or(ss, |i| ss + i);
+                if let Some((sector, _)) = fields::sector(ctx, None, &Region { start: before_start, end: ns, title: (ns, ns) }, None).filter(|_| ns > before_start) {
+                    if self.lex.get("sectors").find_all(&name).is_empty() {
+                        rec.sector = Some(sector);
+                    }
+                }
                 if let Some(h) = date {
                     let m = dates::resolve(t, &[h], ctx.doc_year);
                     if let Some(m) = m.first() {

@@ -137,8 +137,10 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
             // `2020 年 2 月 23 日`, `1133 件`: spaces between a digit and a Japanese character go.
             let p = fold_alnum(prev).unwrap_or(prev);
             let n = fold_alnum(next).unwrap_or(next);
-            let digit_cjk = (p.is_ascii_digit() && (UNIT_AFTER.contains(n) || n == '~' || n == '〜'))
-                || ((UNIT_BEFORE.contains(p) || p == '~' || p == '〜') && n.is_ascii_digit());
+            let tilde = |c: char| c == '~' || c == '〜' || c == '～';
+            let digit_cjk = (p.is_ascii_digit() && (UNIT_AFTER.contains(n) || tilde(n)))
+                || ((UNIT_BEFORE.contains(p) || tilde(p)) && n.is_ascii_digit())
+                || (UNIT_BEFORE.contains(p) && tilde(n));
             if digit_cjk {
                 continue;
             }

@@ -117,6 +117,10 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
         }
         if form.is_some() && is_hiragana(c) {
             let tail = &body[i..];
+            // `株式会社えにしブライダルの元社員`: の after katakana or kanji is a particle.
+            if c == 'の' && body[..i].chars().next_back().is_some_and(|p| !is_hiragana(p)) && end > 0 {
+                break;
+            }
             // A one-character particle ends the name only where no hiragana follows it:
             // `株式会社きたかぜが感染` ends at が, `株式会社えにしブライダル` goes on.
             let ends = NAME_ENDS.iter().any(|p| {

@@ -27,8 +27,10 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// A blank line, or a rule drawn with dashes or box characters.
 fn is_blank(text: &str, l: &Line) -> bool {
-    text[l.start..l.end].trim().is_empty()
+    let t = text[l.start..l.end].trim();
+    t.is_empty() || t.chars().all(|c| matches!(c, '―' | '-' | '=' | '━' | '─' | '_' | '*' | '~' | '＝' | '・'))
 }
 
 /// Whether line `i` reads as a heading.
@@ -47,7 +49,7 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
     let next_blank = i + 1 >= lines.len() || is_blank(text, &lines[i + 1]);
     // `■ 見出し` / `◆ 見出し` / `【見出し】`: a marked heading may run straight into its text.
     let marked = matches!(first, '■' | '□' | '◆' | '◇' | '●' | '▼' | '▶' | '【') && n >= 8;
-    prev_blank && (next_blank || marked)
+    marked || (prev_blank && next_blank)
 }
 
 /// A section: a heading line (if any) and the text after it up to the next heading.
