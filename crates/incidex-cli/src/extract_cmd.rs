@@ -77,7 +77,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -90,20 +93,39 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
 }
 
 /// Reads and extracts one file; the error names no path (the caller adds it).
-pub fn extract_one(ex: &Extractor, path: &Path, opts: &Options, limits: &Limits) -> Result<Vec<Record>, String> {
+pub fn extract_one(
+    ex: &Extractor,
+    path: &Path,
+    opts: &Options,
+    limits: &Limits,
+) -> Result<Vec<Record>, String> {
     let (doc, name) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().take(limits.max_bytes + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
-        (read_bytes(&bytes, "-", limits).map_err(|e| e.to_string())?, "stdin".to_string())
+        std::io::stdin()
+            .take(limits.max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        (
+            read_bytes(&bytes, "-", limits).map_err(|e| e.to_string())?,
+            "stdin".to_string(),
+        )
     } else {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
         (read_path(path, limits).map_err(|e| e.to_string())?, name)
     };
-    let opts = Options { lines_are_blocks: doc.format == incidex_read::Format::Html, ..opts.clone() };
+    let opts = Options {
+        lines_are_blocks: doc.format == incidex_read::Format::Html,
+        ..opts.clone()
+    };
     // The extractor is built and property-tested never to panic; should a bug
     // slip through anyway, it costs this one file, not the batch.
-    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.extract(&name, &doc.text, &opts)))
-        .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
+    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ex.extract(&name, &doc.text, &opts)
+    }))
+    .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
     for r in &mut records {
         r.encoding = Some(doc.encoding.to_string());
     }
@@ -126,13 +148,22 @@ pub fn run(args: ExtractArgs) -> ExitCode {
     }
     if let Some(j) = args.jobs {
         // Only fails when a global pool already exists, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
     }
     let ex = Extractor::new(lex);
-    let opts = Options { doc_date: args.doc_date, ..Options::default() };
+    let opts = Options {
+        doc_date: args.doc_date,
+        ..Options::default()
+    };
     let limits = Limits::default();
     let mut errors = Vec::new();
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
     let files = collect_files(&paths, &mut errors);
     for e in &errors {
         eprintln!("{e}");
@@ -143,7 +174,10 @@ pub fn run(args: ExtractArgs) -> ExitCode {
     let mut all: Vec<Record> = Vec::new();
     let chunk = rayon::current_num_threads().max(1) * 8;
     for group in files.chunks(chunk) {
-        let results: Vec<(&PathBuf, Result<Vec<Record>, String>)> = group.par_iter().map(|p| (p, extract_one(&ex, p, &opts, &limits))).collect();
+        let results: Vec<(&PathBuf, Result<Vec<Record>, String>)> = group
+            .par_iter()
+            .map(|p| (p, extract_one(&ex, p, &opts, &limits)))
+            .collect();
         for (p, r) in results {
             match r {
                 Ok(records) => {
@@ -156,7 +190,11 @@ pub fn run(args: ExtractArgs) -> ExitCode {
                 }
                 Err(e) => {
                     failed = true;
-                    let shown = if p.as_os_str() == "-" { "<stdin>".to_string() } else { p.display().to_string() };
+                    let shown = if p.as_os_str() == "-" {
+                        "<stdin>".to_string()
+                    } else {
+                        p.display().to_string()
+                    };
                     eprintln!("{shown}: {e}");
                 }
             }
@@ -193,7 +231,10 @@ pub fn run_text(args: TextArgs) -> ExitCode {
     let limits = Limits::default();
     let result = if args.path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        match std::io::stdin().take(limits.max_bytes + 1).read_to_end(&mut bytes) {
+        match std::io::stdin()
+            .take(limits.max_bytes + 1)
+            .read_to_end(&mut bytes)
+        {
             Ok(_) => read_bytes(&bytes, "-", &limits),
             Err(e) => {
                 eprintln!("<stdin>: cannot read: {e}");
@@ -206,10 +247,19 @@ pub fn run_text(args: TextArgs) -> ExitCode {
     match result {
         Ok(doc) => {
             if args.verbose {
-                eprintln!("{}: {} ({:?})", args.path.display(), doc.encoding, doc.format);
+                eprintln!(
+                    "{}: {} ({:?})",
+                    args.path.display(),
+                    doc.encoding,
+                    doc.format
+                );
             }
             let mut out = std::io::stdout().lock();
-            if out.write_all(doc.text.as_bytes()).and_then(|_| out.flush()).is_err() {
+            if out
+                .write_all(doc.text.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
                 return ExitCode::from(2);
             }
             ExitCode::SUCCESS

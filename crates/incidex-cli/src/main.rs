@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "incidex", version, about = "Structured incident reports from Japanese and English security notices")]
+#[command(
+    name = "incidex",
+    version,
+    about = "Structured incident reports from Japanese and English security notices"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -28,7 +28,13 @@ pub fn write_records(out: &mut impl Write, records: &[Record], format: Format) -
         Format::Table => {
             for r in records {
                 let victim = r.victims.first().map(String::as_str).unwrap_or("(unnamed)");
-                let most = r.affected.iter().map(|a| a.count).max().map(|c| c.to_string()).unwrap_or_default();
+                let most = r
+                    .affected
+                    .iter()
+                    .map(|a| a.count)
+                    .max()
+                    .map(|c| c.to_string())
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",

@@ -37,38 +37,81 @@ pub struct Subject {
 
 const DATE: &str = r"(?:\d{4}年\d{1,2}月\d{1,2}日|(?:令和|平成)(?:元|\d{1,2})年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2}|\d{4}/\d{1,2}/\d{1,2})";
 
-static DATED_TITLE: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
-static DASH_TITLE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.*\S)\s+[-|]\s+(\S.{0,30})$").unwrap());
+static DATED_TITLE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
+static DASH_TITLE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(.*\S)\s+[-|]\s+(\S.{0,30})$").unwrap());
 static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
-static LEAD: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
+static LEAD: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
 static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(によれば|によると)").unwrap());
-static POSSESSIVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap());
+static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
+});
 static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)\b").unwrap()
 });
-static LINE_DATE: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"^{DATE}$|^(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{{1,2}}, \d{{4}}$")).unwrap());
+static LINE_DATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(r"^{DATE}$|^(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{{1,2}}, \d{{4}}$")).unwrap()
+});
 static EN_HEADLINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^((?:[A-Z][A-Za-z0-9&'.\-]*\s){1,6}?)(?:Confirms|Says|Discloses|Reports|Hit|Suffers|Notifies|Warns|Announces|Pays|Agrees|Fined|Investigates|Targeted|Breached|Hacked|Falls|Struck|Reveals|Admits|Alerts|Probes|Recovers|Restores)\b").unwrap()
 });
-static PROVIDER: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:受託事業者|委託事業者|受託業者|委託先事業者|委託先|運営事業者)(?:である|の)?\(?").unwrap());
-static PROVIDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap());
+static PROVIDER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?:受託事業者|委託事業者|受託業者|委託先事業者|委託先|運営事業者)(?:である|の)?\(?",
+    )
+    .unwrap()
+});
+static PROVIDING: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap()
+});
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
 static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
 
 /// Words that end an English subject that is not an organisation.
-const EN_NOT_ORG: &[&str] = &["By", "The", "It", "He", "She", "They", "We", "This", "That", "Officials", "Researchers", "Police", "Authorities", "A", "An"];
+const EN_NOT_ORG: &[&str] = &[
+    "By",
+    "The",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "This",
+    "That",
+    "Officials",
+    "Researchers",
+    "Police",
+    "Authorities",
+    "A",
+    "An",
+];
 
 fn named(name: String, start: usize, end: usize, role: &'static str) -> Named {
-    Named { name, start, end, role }
+    Named {
+        name,
+        start,
+        end,
+        role,
+    }
 }
 
 /// The subject of a section: heading first, then the lead sentences of its body.
-pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+pub fn subject(
+    text: &str,
+    head: (usize, usize),
+    body: (usize, usize),
+    suffixes: &Lexicon,
+) -> Option<Subject> {
     // `■ 見出し`, `【速報】見出し`: the marker is not part of the title.
     let mut head = head;
     let raw = &text[head.0..head.1];
     let unmarked = raw.trim_start_matches(['■', '□', '◆', '◇', '●', '▼', '▶', ' ']);
-    let unmarked = match unmarked.strip_prefix('【').and_then(|r| r.find('】').map(|i| &r[i + '】'.len_utf8()..])) {
+    let unmarked = match unmarked
+        .strip_prefix('【')
+        .and_then(|r| r.find('】').map(|i| &r[i + '】'.len_utf8()..]))
+    {
         Some(rest) if !rest.trim().is_empty() => rest.trim_start(),
         _ => unmarked,
     };
@@ -88,7 +131,11 @@ pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes:
             if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
                 if let Some(n) = clean_name(o.as_str()) {
                     let s = offset_in(o.as_str());
-                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength: Strength::Issuer, lead_date: Some((head.0 + d.start(), head.0 + d.end())) }));
+                    consider(Some(Subject {
+                        main: named(n, s, s + o.len(), "victim"),
+                        strength: Strength::Issuer,
+                        lead_date: Some((head.0 + d.start(), head.0 + d.end())),
+                    }));
                 }
             }
         }
@@ -96,8 +143,16 @@ pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes:
             if let Some(o) = c.get(2) {
                 if let Some(n) = clean_name(o.as_str()) {
                     let s = offset_in(o.as_str());
-                    let strength = if looks_like_org(&n, suffixes) { Strength::Issuer } else { Strength::Guess };
-                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength, lead_date: None }));
+                    let strength = if looks_like_org(&n, suffixes) {
+                        Strength::Issuer
+                    } else {
+                        Strength::Guess
+                    };
+                    consider(Some(Subject {
+                        main: named(n, s, s + o.len(), "victim"),
+                        strength,
+                        lead_date: None,
+                    }));
                 }
             }
         }
@@ -105,7 +160,11 @@ pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes:
             if let Some(o) = c.get(1) {
                 if let Some(n) = clean_name(o.as_str()).filter(|n| looks_like_org(n, suffixes)) {
                     let s = head.0 + o.start();
-                    consider(Some(Subject { main: named(n, s, s + o.len(), "victim"), strength: Strength::Issuer, lead_date: None }));
+                    consider(Some(Subject {
+                        main: named(n, s, s + o.len(), "victim"),
+                        strength: Strength::Issuer,
+                        lead_date: None,
+                    }));
                 }
             }
         }
@@ -115,7 +174,12 @@ pub fn subject(text: &str, head: (usize, usize), body: (usize, usize), suffixes:
             consider(title_head(text, head, suffixes));
         }
     }
-    consider(letterhead(text, if heading.is_empty() { head.0 } else { body.0 }, body.1, suffixes));
+    consider(letterhead(
+        text,
+        if heading.is_empty() { head.0 } else { body.0 },
+        body.1,
+        suffixes,
+    ));
     consider(lead_subject(text, body));
     best
 }
@@ -146,14 +210,20 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
             }
         }
         if issuer.is_none() {
-            if let Some(n) = clean_name(l).filter(|n| looks_like_org(n, suffixes) && !n.contains('(')) {
+            if let Some(n) =
+                clean_name(l).filter(|n| looks_like_org(n, suffixes) && !n.contains('('))
+            {
                 issuer = Some(named(n, lead, lead + l.len(), "victim"));
             } else if let Some(h) = company_names(l).into_iter().next().filter(|h| h.start == 0) {
                 issuer = Some(named(h.name, lead + h.start, lead + h.end, "victim"));
             }
         }
     }
-    issuer.map(|main| Subject { main, strength: Strength::Issuer, lead_date: date })
+    issuer.map(|main| Subject {
+        main,
+        strength: Strength::Issuer,
+        lead_date: date,
+    })
 }
 
 /// `Riverbend Community Hospital Confirms Ransomware Attack`: the name before the verb of an English headline.
@@ -165,13 +235,24 @@ fn en_headline(text: &str, head: (usize, usize)) -> Option<Subject> {
     if name.split_whitespace().all(|w| EN_NOT_ORG.contains(&w)) {
         return None;
     }
-    Some(Subject { main: named(name, head.0 + m.start(), head.0 + m.start() + m.as_str().trim_end().len(), "victim"), strength: Strength::Title, lead_date: None })
+    Some(Subject {
+        main: named(
+            name,
+            head.0 + m.start(),
+            head.0 + m.start() + m.as_str().trim_end().len(),
+            "victim",
+        ),
+        strength: Strength::Title,
+        lead_date: None,
+    })
 }
 
 /// `X 不正アクセス…`, `X、子会社の…`, `X(1234)…`, `Xが…`: the name a title starts with.
 fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
     let heading = &text[head.0..head.1];
-    let cut = heading.find([' ', '、', '(', '「', '/', ',', '!', '?']).unwrap_or(heading.len());
+    let cut = heading
+        .find([' ', '、', '(', '「', '/', ',', '!', '?'])
+        .unwrap_or(heading.len());
     let mut first = &heading[..cut];
     // `カーニバルクルーズが2019年…`: a subject marked by が or は.
     for p in ["が", "は"] {
@@ -189,7 +270,11 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
     if rest.trim().is_empty() && !looks_like_org(&name, suffixes) {
         return None;
     }
-    Some(Subject { main: named(name, s, head.0 + first.len(), "victim"), strength: Strength::Title, lead_date: None })
+    Some(Subject {
+        main: named(name, s, head.0 + first.len(), "victim"),
+        strength: Strength::Title,
+        lead_date: None,
+    })
 }
 
 /// `Xは3/4、…`, `Xが2022年6月30日、…`, `Xによれば`, `Xのサーバが`, `X said`: the lead sentences.
@@ -199,29 +284,56 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     if let Some(c) = LEAD.captures(lead) {
         if let (Some(p), Some(d)) = (c.get(1), c.get(2)) {
             if let Some((s, n)) = name_before(text, body.0 + p.start()) {
-                return Some(Subject { main: named(n, s, body.0 + p.start(), "victim"), strength: Strength::Subject, lead_date: Some((body.0 + d.start(), body.0 + d.end())) });
+                return Some(Subject {
+                    main: named(n, s, body.0 + p.start(), "victim"),
+                    strength: Strength::Subject,
+                    lead_date: Some((body.0 + d.start(), body.0 + d.end())),
+                });
             }
         }
     }
     // `経済産業省は、2022年6月30日、` and a subject without a date: `X(は|が)…を公表`.
     if let Some(m) = ACCORDING.find(lead) {
         if let Some((s, n)) = name_before(text, body.0 + m.start()) {
-            return Some(Subject { main: named(n, s, body.0 + m.start(), "victim"), strength: Strength::Weak, lead_date: None });
+            return Some(Subject {
+                main: named(n, s, body.0 + m.start(), "victim"),
+                strength: Strength::Weak,
+                lead_date: None,
+            });
         }
     }
     if let Some(m) = POSSESSIVE.find(lead) {
         if let Some((s, n)) = name_before(text, body.0 + m.start()) {
-            return Some(Subject { main: named(n, s, body.0 + m.start(), "victim"), strength: Strength::Weak, lead_date: None });
+            return Some(Subject {
+                main: named(n, s, body.0 + m.start(), "victim"),
+                strength: Strength::Weak,
+                lead_date: None,
+            });
         }
     }
-    let lead_en = lead.lines().filter(|l| !l.trim_start().starts_with("By ")).collect::<Vec<_>>().join("\n");
-    if let Some(c) = EN_SUBJECT.captures(&lead_en).filter(|_| lead_en.len() == lead.len()) {
+    let lead_en = lead
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("By "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some(c) = EN_SUBJECT
+        .captures(&lead_en)
+        .filter(|_| lead_en.len() == lead.len())
+    {
         if let Some(o) = c.get(1) {
-            let words: Vec<&str> = o.as_str().split_whitespace().filter(|w| !EN_NOT_ORG.contains(w)).collect();
+            let words: Vec<&str> = o
+                .as_str()
+                .split_whitespace()
+                .filter(|w| !EN_NOT_ORG.contains(w))
+                .collect();
             if !words.is_empty() {
                 let name = words.join(" ");
                 let s = body.0 + o.end() - name.len();
-                return Some(Subject { main: named(name, s, body.0 + o.end(), "victim"), strength: Strength::Weak, lead_date: None });
+                return Some(Subject {
+                    main: named(name, s, body.0 + o.end(), "victim"),
+                    strength: Strength::Weak,
+                    lead_date: None,
+                });
             }
         }
     }
@@ -256,9 +368,15 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
     let region = &text[from..floor_char(text, to.min(from + 3000))];
     let mut out: Vec<Named> = Vec::new();
     // The contractor that was breached.
-    for m in PROVIDER.find_iter(region).chain(PROVIDING.find_iter(region)) {
+    for m in PROVIDER
+        .find_iter(region)
+        .chain(PROVIDING.find_iter(region))
+    {
         let at = from + m.end();
-        if let Some(h) = company_names(&text[at..floor_char(text, (at + 80).min(to))]).into_iter().find(|h| h.start == 0) {
+        if let Some(h) = company_names(&text[at..floor_char(text, (at + 80).min(to))])
+            .into_iter()
+            .find(|h| h.start == 0)
+        {
             out.push(named(h.name, at + h.start, at + h.end, "provider"));
             break;
         }
@@ -268,7 +386,11 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
         let at = from + m.end();
         if let Some((e, n)) = name_after(text, at) {
             let next = &text[e..];
-            if ["において", "における", "が運営", "で", "の"].iter().any(|p| next.starts_with(p)) && !same_org(&n, &main.name) {
+            if ["において", "における", "が運営", "で", "の"]
+                .iter()
+                .any(|p| next.starts_with(p))
+                && !same_org(&n, &main.name)
+            {
                 out.push(named(n, at, e, "subsidiary"));
                 break;
             }
@@ -280,11 +402,17 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
 /// A regulator's order: the company it is addressed to (`…株式会社X(法人番号…)に対し、…命令`).
 pub fn regulated_company(text: &str, from: usize, to: usize) -> Option<Named> {
     let region = &text[from..floor_char(text, to.min(from + 1500))];
-    if !["命令", "勧告", "処分", "指導"].iter().any(|w| region.contains(w)) {
+    if !["命令", "勧告", "処分", "指導"]
+        .iter()
+        .any(|w| region.contains(w))
+    {
         return None;
     }
     company_names(region).into_iter().find_map(|h| {
-        REGULATED.find(&region[h.end..]).filter(|m| m.start() == 0).map(|_| named(h.name, from + h.start, from + h.end, "victim"))
+        REGULATED
+            .find(&region[h.end..])
+            .filter(|m| m.start() == 0)
+            .map(|_| named(h.name, from + h.start, from + h.end, "victim"))
     })
 }
 
@@ -296,23 +424,66 @@ mod tests {
     fn subj(heading: &str, body: &str) -> Option<String> {
         let set = LexiconSet::builtin().unwrap();
         let text = format!("{heading}\n\n{body}");
-        subject(&text, (0, heading.len()), (heading.len() + 2, text.len()), set.get("org_suffixes")).map(|s| s.main.name)
+        subject(
+            &text,
+            (0, heading.len()),
+            (heading.len() + 2, text.len()),
+            set.get("org_suffixes"),
+        )
+        .map(|s| s.main.name)
     }
 
     #[test]
     fn issuers_of_press_release_titles() {
-        assert_eq!(subj("委託先の不正アクセスについて 2023年7月3日 岐阜県", "本文。").as_deref(), Some("岐阜県"));
-        assert_eq!(subj("案内メールの誤送信 - 高松市", "本文。").as_deref(), Some("高松市"));
-        assert_eq!(subj("ランサムウェア被害調査報告書(みなと台中央病院)", "本文。").as_deref(), Some("みなと台中央病院"));
+        assert_eq!(
+            subj("委託先の不正アクセスについて 2023年7月3日 岐阜県", "本文。").as_deref(),
+            Some("岐阜県")
+        );
+        assert_eq!(
+            subj("案内メールの誤送信 - 高松市", "本文。").as_deref(),
+            Some("高松市")
+        );
+        assert_eq!(
+            subj("ランサムウェア被害調査報告書(みなと台中央病院)", "本文。").as_deref(),
+            Some("みなと台中央病院")
+        );
     }
 
     #[test]
     fn subjects_of_news() {
-        assert_eq!(subj("ミナト精工 不正アクセスに関する調査結果", "調査を進めてきたミナト精工は4/13、報告を公表しました。").as_deref(), Some("ミナト精工"));
-        assert_eq!(subj("北浜フーズの通販サイトで情報流出", "高級食材を扱う北浜本店は1月19日、公表した。").as_deref(), Some("北浜本店"));
+        assert_eq!(
+            subj(
+                "ミナト精工 不正アクセスに関する調査結果",
+                "調査を進めてきたミナト精工は4/13、報告を公表しました。"
+            )
+            .as_deref(),
+            Some("ミナト精工")
+        );
+        assert_eq!(
+            subj(
+                "北浜フーズの通販サイトで情報流出",
+                "高級食材を扱う北浜本店は1月19日、公表した。"
+            )
+            .as_deref(),
+            Some("北浜本店")
+        );
         assert_eq!(subj("流出した情報", "氏名と住所です。"), None);
-        assert_eq!(subj("Breach at clinic", "Riverside Health said on Monday that records were exposed.").as_deref(), Some("Riverside Health"));
-        assert_eq!(subj("Lakeside Clinic Confirms Ransomware Attack", "By Staff | May 2, 2023").as_deref(), Some("Lakeside Clinic"));
+        assert_eq!(
+            subj(
+                "Breach at clinic",
+                "Riverside Health said on Monday that records were exposed."
+            )
+            .as_deref(),
+            Some("Riverside Health")
+        );
+        assert_eq!(
+            subj(
+                "Lakeside Clinic Confirms Ransomware Attack",
+                "By Staff | May 2, 2023"
+            )
+            .as_deref(),
+            Some("Lakeside Clinic")
+        );
     }
 
     #[test]
@@ -321,7 +492,10 @@ mod tests {
         let t = "2023年3月10日\n株式会社ミナト精工\n(証券コード:7391)\n\n不審メールに関するお詫び\n\n本文です。";
         let s = subject(t, (0, 0), (0, t.len()), set.get("org_suffixes")).unwrap();
         assert_eq!(s.main.name, "株式会社ミナト精工");
-        assert_eq!(&t[s.lead_date.unwrap().0..s.lead_date.unwrap().1], "2023年3月10日");
+        assert_eq!(
+            &t[s.lead_date.unwrap().0..s.lead_date.unwrap().1],
+            "2023年3月10日"
+        );
     }
 
     #[test]
@@ -329,6 +503,14 @@ mod tests {
         let t = "県の電子申請の受託事業者((株)サンプルデータ西)で感染。子会社である株式会社ことりの森において不正アクセス。";
         let main = named("岐阜県".into(), 0, 0, "victim");
         let r = roles(t, 0, t.len(), &main);
-        assert_eq!(r.iter().map(|n| (n.name.as_str(), n.role)).collect::<Vec<_>>(), [("(株)サンプルデータ西", "provider"), ("株式会社ことりの森", "subsidiary")]);
+        assert_eq!(
+            r.iter()
+                .map(|n| (n.name.as_str(), n.role))
+                .collect::<Vec<_>>(),
+            [
+                ("(株)サンプルデータ西", "provider"),
+                ("株式会社ことりの森", "subsidiary")
+            ]
+        );
     }
 }

@@ -58,13 +58,18 @@ pub struct DateMention {
     pub range_from: Option<usize>,
 }
 
-static ERA: Lazy<Regex> = Lazy::new(|| Regex::new(r"(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?").unwrap());
-static YMD_JA: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?").unwrap());
-static YMD_NUM: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})").unwrap());
+static ERA: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?").unwrap());
+static YMD_JA: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?").unwrap());
+static YMD_NUM: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})").unwrap());
 static MD_JA: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{1,2})月(\d{1,2})日").unwrap());
 static MD_SLASH: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{1,2})/(\d{1,2})").unwrap());
 static M_JA: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{1,2})月").unwrap());
-static D_JA: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{1,2})日(?:午前|午後|、|,|に|から|まで|現在|\(|未明|夜|朝)").unwrap());
+static D_JA: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(\d{1,2})日(?:午前|午後|、|,|に|から|まで|現在|\(|未明|夜|朝)").unwrap()
+});
 static EN_MDY: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?").unwrap()
 });
@@ -80,8 +85,13 @@ static RANGE_GAP: Lazy<Regex> = Lazy::new(|| {
 
 fn month_of(name: &str) -> u32 {
     let n = name.to_ascii_lowercase();
-    const M: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    M.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1).unwrap_or(0)
+    const M: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    M.iter()
+        .position(|m| n.starts_with(m))
+        .map(|i| i as u32 + 1)
+        .unwrap_or(0)
 }
 
 fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
@@ -103,7 +113,14 @@ fn next_char(text: &str, at: usize) -> Option<char> {
 
 fn relative_before(text: &str, at: usize) -> Relative {
     let head = &text[..at];
-    let tail: String = head.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = head
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let t = tail.trim_end_matches('の');
     if t.ends_with("昨年") || t.ends_with("前年") || t.ends_with("去年") {
         Relative::LastYear
@@ -133,9 +150,25 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             "平成" => 1988,
             _ => 1925,
         };
-        let n: i32 = if &c[2] == "元" { 1 } else { c[2].parse().unwrap_or(0) };
-        let (Some(month), day) = (num(c.get(3)), num(c.get(4))) else { continue };
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: Some(base + n), month, day, relative: Relative::None });
+        let n: i32 = if &c[2] == "元" {
+            1
+        } else {
+            c[2].parse().unwrap_or(0)
+        };
+        let (Some(month), day) = (num(c.get(3)), num(c.get(4))) else {
+            continue;
+        };
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: Some(base + n),
+                month,
+                day,
+                relative: Relative::None,
+            },
+        );
     }
     for c in YMD_JA.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
@@ -143,23 +176,49 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             continue;
         }
         let year: i32 = c[1].parse().unwrap_or(0);
-        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else { continue };
+        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+            continue;
+        };
         if !(1900..=2100).contains(&year) {
             continue;
         }
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: Some(year), month, day, relative: Relative::None });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: Some(year),
+                month,
+                day,
+                relative: Relative::None,
+            },
+        );
     }
     for c in YMD_NUM.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
-        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_alphanumeric()) || next_char(text, m.end()).is_some_and(|p| p.is_ascii_digit()) {
+        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_alphanumeric())
+            || next_char(text, m.end()).is_some_and(|p| p.is_ascii_digit())
+        {
             continue;
         }
         let year: i32 = c[1].parse().unwrap_or(0);
         if !(1900..=2100).contains(&year) {
             continue;
         }
-        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else { continue };
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: Some(year), month, day, relative: Relative::None });
+        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+            continue;
+        };
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: Some(year),
+                month,
+                day,
+                relative: Relative::None,
+            },
+        );
     }
     for c in EN_MDY.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
@@ -170,33 +229,86 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         if c[1].starts_with('m') && c[1].len() == 3 && year.is_none() {
             continue;
         }
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year, month, day, relative: Relative::None });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year,
+                month,
+                day,
+                relative: Relative::None,
+            },
+        );
     }
     for c in EN_DMY.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: c[3].parse().ok(), month: month_of(&c[2]), day: num(c.get(1)), relative: Relative::None });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: c[3].parse().ok(),
+                month: month_of(&c[2]),
+                day: num(c.get(1)),
+                relative: Relative::None,
+            },
+        );
     }
     for c in EN_MY.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: c[2].parse().ok(), month: month_of(&c[1]), day: None, relative: Relative::None });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: c[2].parse().ok(),
+                month: month_of(&c[1]),
+                day: None,
+                relative: Relative::None,
+            },
+        );
     }
     for c in MD_JA.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit()) {
             continue;
         }
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: None, month: num(c.get(1)).unwrap_or(0), day: num(c.get(2)), relative: relative_before(text, m.start()) });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: None,
+                month: num(c.get(1)).unwrap_or(0),
+                day: num(c.get(2)),
+                relative: relative_before(text, m.start()),
+            },
+        );
     }
     for c in MD_SLASH.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         let p = prev_char(text, m.start());
         let n = next_char(text, m.end());
-        if p.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '/' | '.' | ':' | '-' | '_' | '=' | '?' | '#' | '%'))
-            || n.is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-'))
+        if p.is_some_and(|p| {
+            p.is_ascii_alphanumeric()
+                || matches!(p, '/' | '.' | ':' | '-' | '_' | '=' | '?' | '#' | '%')
+        }) || n
+            .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-'))
         {
             continue;
         }
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: None, month: num(c.get(1)).unwrap_or(0), day: num(c.get(2)), relative: relative_before(text, m.start()) });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: None,
+                month: num(c.get(1)).unwrap_or(0),
+                day: num(c.get(2)),
+                relative: relative_before(text, m.start()),
+            },
+        );
     }
     for c in M_JA.captures_iter(text) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
@@ -204,19 +316,44 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             continue;
         }
         let n = next_char(text, m.end());
-        if n.is_some_and(|n| n.is_ascii_digit() || n == '日' || n == '分' || n == '間' || n == '額') {
+        if n.is_some_and(|n| n.is_ascii_digit() || n == '日' || n == '分' || n == '間' || n == '額')
+        {
             continue;
         }
-        push(&mut hits, DateHit { start: m.start(), end: m.end(), year: None, month: num(c.get(1)).unwrap_or(0), day: None, relative: relative_before(text, m.start()) });
+        push(
+            &mut hits,
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: None,
+                month: num(c.get(1)).unwrap_or(0),
+                day: None,
+                relative: relative_before(text, m.start()),
+            },
+        );
     }
     for c in D_JA.captures_iter(text) {
-        let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else { continue };
-        if prev_char(text, whole.start()).is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '第' || p == '~') {
+        let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if prev_char(text, whole.start())
+            .is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '第' || p == '~')
+        {
             continue;
         }
         // Only the day and 日: the cue after it belongs to the sentence.
         let end = d.end() + '日'.len_utf8();
-        push(&mut hits, DateHit { start: whole.start(), end, year: None, month: 0, day: num(Some(d)), relative: Relative::None });
+        push(
+            &mut hits,
+            DateHit {
+                start: whole.start(),
+                end,
+                year: None,
+                month: 0,
+                day: num(Some(d)),
+                relative: Relative::None,
+            },
+        );
     }
     hits.sort_by_key(|h| h.start);
     hits
@@ -252,10 +389,12 @@ pub fn resolve(text: &str, hits: &[DateHit], doc_year: i32) -> Vec<DateMention> 
             (None, Relative::None) => match from_date.or(context) {
                 Some(c) => {
                     // Dates run forward: a month before the context month is the next
-                    // year, as long as that stays within the document's year.
-                    if month < c.month && c.year < doc_year && from_date.is_none() {
-                        c.year + 1
-                    } else if from_date.is_some() && (month, day.unwrap_or(0)) < (c.month, c.day.unwrap_or(0)) {
+                    // year, as long as that stays within the document's year; the end
+                    // of a range before its start crosses the new year.
+                    let wraps_context = from_date.is_none() && month < c.month && c.year < doc_year;
+                    let wraps_range = from_date.is_some()
+                        && (month, day.unwrap_or(0)) < (c.month, c.day.unwrap_or(0));
+                    if wraps_context || wraps_range {
                         c.year + 1
                     } else {
                         c.year
@@ -265,7 +404,13 @@ pub fn resolve(text: &str, hits: &[DateHit], doc_year: i32) -> Vec<DateMention> 
             },
         };
         let date = Date { year, month, day };
-        out.push(DateMention { start: h.start, end: h.end, date, explicit_year, range_from });
+        out.push(DateMention {
+            start: h.start,
+            end: h.end,
+            date,
+            explicit_year,
+            range_from,
+        });
         context = Some(date);
     }
     out
@@ -274,7 +419,10 @@ pub fn resolve(text: &str, hits: &[DateHit], doc_year: i32) -> Vec<DateMention> 
 /// The year of a document: the latest year written in a full date (a date with
 /// year and month), or `None` when it writes none.
 pub fn document_year(hits: &[DateHit]) -> Option<i32> {
-    hits.iter().filter_map(|h| h.year).filter(|y| (1990..=2100).contains(y)).max()
+    hits.iter()
+        .filter_map(|h| h.year)
+        .filter(|y| (1990..=2100).contains(y))
+        .max()
 }
 
 #[cfg(test)]
@@ -283,46 +431,81 @@ mod tests {
 
     fn isos(text: &str, doc_year: i32) -> Vec<String> {
         let hits = find_dates(text);
-        resolve(text, &hits, doc_year).iter().map(|m| m.date.iso()).collect()
+        resolve(text, &hits, doc_year)
+            .iter()
+            .map(|m| m.date.iso())
+            .collect()
     }
 
     #[test]
     fn japanese_forms() {
         assert_eq!(isos("2023年5月12日に公表", 2020), ["2023-05-12"]);
-        assert_eq!(isos("令和4年3月10日から6月8日まで", 2020), ["2022-03-10", "2022-06-08"]);
+        assert_eq!(
+            isos("令和4年3月10日から6月8日まで", 2020),
+            ["2022-03-10", "2022-06-08"]
+        );
         assert_eq!(isos("令和元年5月7日", 2020), ["2019-05-07"]);
         assert_eq!(isos("平成30年6月に移設", 2020), ["2018-06"]);
         assert_eq!(isos("6月6日(月曜日)に確認", 2022), ["2022-06-06"]);
         assert_eq!(isos("同社は3/4に公表", 2022), ["2022-03-04"]);
         assert_eq!(isos("事案の発生は今年2月。", 2021), ["2021-02"]);
         assert_eq!(isos("昨年の12/9に開示", 2022), ["2021-12-09"]);
-        assert_eq!(isos("2020年7月3日に検知。同年6月30日ごろから", 2021), ["2020-07-03", "2020-06-30"]);
+        assert_eq!(
+            isos("2020年7月3日に検知。同年6月30日ごろから", 2021),
+            ["2020-07-03", "2020-06-30"]
+        );
     }
 
     #[test]
     fn ranges_share_the_year_and_cross_new_year() {
-        assert_eq!(isos("2020年12月8日~2021年3月9日の期間", 2021), ["2020-12-08", "2021-03-09"]);
+        assert_eq!(
+            isos("2020年12月8日~2021年3月9日の期間", 2021),
+            ["2020-12-08", "2021-03-09"]
+        );
         let t = "2021年8月2日から、2022年1月25日にわたって";
         assert_eq!(resolve(t, &find_dates(t), 2022)[1].range_from, Some(0));
-        assert_eq!(isos("2021年10月29日から11月30日にかけて募集。1月7日に公表", 2022), ["2021-10-29", "2021-11-30", "2022-01-07"]);
+        assert_eq!(
+            isos("2021年10月29日から11月30日にかけて募集。1月7日に公表", 2022),
+            ["2021-10-29", "2021-11-30", "2022-01-07"]
+        );
         let hits = find_dates("2021年1月13日午後8時36分~2021年1月14日午前9時17分");
-        let r = resolve("2021年1月13日午後8時36分~2021年1月14日午前9時17分", &hits, 2021);
+        let r = resolve(
+            "2021年1月13日午後8時36分~2021年1月14日午前9時17分",
+            &hits,
+            2021,
+        );
         assert_eq!(r[1].range_from, Some(0));
     }
 
     #[test]
     fn a_bare_day_takes_the_month_of_the_context() {
-        assert_eq!(isos("2022年6月24日、発表。職員が10日午前9時ごろクリックした", 2022), ["2022-06-24", "2022-06-10"]);
+        assert_eq!(
+            isos(
+                "2022年6月24日、発表。職員が10日午前9時ごろクリックした",
+                2022
+            ),
+            ["2022-06-24", "2022-06-10"]
+        );
     }
 
     #[test]
     fn english_forms() {
-        assert_eq!(isos("On March 4, 2022 the company said", 2020), ["2022-03-04"]);
-        assert_eq!(isos("discovered in May 2019 and disclosed on 3 March 2020", 2020), ["2019-05", "2020-03-03"]);
+        assert_eq!(
+            isos("On March 4, 2022 the company said", 2020),
+            ["2022-03-04"]
+        );
+        assert_eq!(
+            isos("discovered in May 2019 and disclosed on 3 March 2020", 2020),
+            ["2019-05", "2020-03-03"]
+        );
     }
 
     #[test]
     fn not_dates() {
-        assert!(isos("約1ヶ月が経過。5か月以上。https://a.example/3/4/x 10.5/3 v2/3", 2022).is_empty());
+        assert!(isos(
+            "約1ヶ月が経過。5か月以上。https://a.example/3/4/x 10.5/3 v2/3",
+            2022
+        )
+        .is_empty());
     }
 }

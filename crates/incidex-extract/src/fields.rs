@@ -2,23 +2,48 @@
 
 use crate::dates::{resolve, DateHit, DateMention};
 use crate::{indicators, numbers, Ctx};
-use incidex_model::{Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector, Vocabulary};
+use incidex_model::{
+    Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector,
+    Vocabulary,
+};
 use std::collections::BTreeMap;
 
 /// Sentence `[start, end)` around byte `at` within `[from, to)`.
 pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize, usize) {
     let at = at.clamp(from, to);
-    let s = text[from..at].rfind(['。', '\n']).map(|i| from + i + text[from + i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(from);
-    let e = text[at..to].find(['。', '\n']).map(|i| at + i + text[at + i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(to);
+    let s = text[from..at]
+        .rfind(['。', '\n'])
+        .map(|i| from + i + text[from + i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(from);
+    let e = text[at..to]
+        .find(['。', '\n'])
+        .map(|i| at + i + text[at + i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(to);
     (s, e)
 }
 
 /// Whether the sentence denies what it names (`流出はない`, `含まれておりません`).
 fn denied(sentence: &str) -> bool {
-    ["流出はない", "流出はなかった", "漏えいはない", "含まれておりません", "含まれていない", "含まれません", "ではありません", "はありません", "は否定", "否定している", "流出はありません",
-        "確認されておりません", "確認されていない", "no evidence", "not affected", "were not"]
-        .iter()
-        .any(|w| sentence.contains(w))
+    [
+        "流出はない",
+        "流出はなかった",
+        "漏えいはない",
+        "含まれておりません",
+        "含まれていない",
+        "含まれません",
+        "ではありません",
+        "はありません",
+        "は否定",
+        "否定している",
+        "流出はありません",
+        "確認されておりません",
+        "確認されていない",
+        "no evidence",
+        "not affected",
+        "were not",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
 }
 
 pub struct Region {
@@ -36,7 +61,9 @@ pub fn categories(ctx: &Ctx, text: &str, r: &Region) -> Vec<(Category, f32, usiz
         if m.tag == incidex_lexicon::NEG {
             continue;
         }
-        let Ok(c) = Category::parse(m.value) else { continue };
+        let Ok(c) = Category::parse(m.value) else {
+            continue;
+        };
         let s = r.start + m.start;
         let in_title = s >= r.title.0 && s < r.title.1;
         let w = if in_title { m.weight * 1.5 } else { m.weight };
@@ -45,14 +72,28 @@ pub fn categories(ctx: &Ctx, text: &str, r: &Region) -> Vec<(Category, f32, usiz
             *e = (w, s, r.start + m.end);
         }
     }
-    let mut v: Vec<(Category, f32, usize, usize)> = best.into_iter().map(|(c, (w, s, e))| (c, w, s, e)).collect();
+    let mut v: Vec<(Category, f32, usize, usize)> = best
+        .into_iter()
+        .map(|(c, (w, s, e))| (c, w, s, e))
+        .collect();
     // Strongest first; among equals the vocabulary order (more specific causes first).
-    v.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    v.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    });
     v
 }
 
-pub fn set_category(rec: &mut Record, nt: &crate::normalize::Normalized, cats: &[(Category, f32, usize, usize)], forced: Option<Category>) {
-    let primary = forced.or_else(|| cats.first().map(|c| c.0)).unwrap_or(Category::Other);
+pub fn set_category(
+    rec: &mut Record,
+    nt: &crate::normalize::Normalized,
+    cats: &[(Category, f32, usize, usize)],
+    forced: Option<Category>,
+) {
+    let primary = forced
+        .or_else(|| cats.first().map(|c| c.0))
+        .unwrap_or(Category::Other);
     rec.category = Some(primary);
     rec.categories = vec![primary];
     for (c, w, s, e) in cats {
@@ -65,7 +106,15 @@ pub fn set_category(rec: &mut Record, nt: &crate::normalize::Normalized, cats: &
     }
 }
 
-fn vocab_values<V: Vocabulary + Ord>(ctx: &Ctx, dim: &str, text: &str, r: &Region, check_denial: bool, rec: &mut Record, field: &str) -> Vec<V> {
+fn vocab_values<V: Vocabulary + Ord>(
+    ctx: &Ctx,
+    dim: &str,
+    text: &str,
+    r: &Region,
+    check_denial: bool,
+    rec: &mut Record,
+    field: &str,
+) -> Vec<V> {
     let mut out: Vec<V> = Vec::new();
     let slice = &text[r.start..r.end];
     for m in ctx.lex.get(dim).find_all(slice) {
@@ -117,8 +166,19 @@ pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
 /// What a count counts: the words just before it, back to a punctuation mark.
 fn what_before(text: &str, from: usize, at: usize) -> String {
     let head = &text[from..at];
-    let start = head.rfind(['、', '。', '\n', '(', ',', ':']).map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-    let w: String = head[start..].trim().chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    let start = head
+        .rfind(['、', '。', '\n', '(', ',', ':'])
+        .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let w: String = head[start..]
+        .trim()
+        .chars()
+        .rev()
+        .take(30)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     w.trim_end_matches(['最', '大', '約']).trim().to_string()
 }
 
@@ -133,16 +193,34 @@ pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
         }
         let qualifier = if h.max {
             Some(Qualifier::Max)
-        } else if ["可能性", "おそれ", "恐れ", "may have", "possibly", "potentially"].iter().any(|w| sentence.contains(w)) {
+        } else if [
+            "可能性",
+            "おそれ",
+            "恐れ",
+            "may have",
+            "possibly",
+            "potentially",
+        ]
+        .iter()
+        .any(|w| sentence.contains(w))
+        {
             Some(Qualifier::Possible)
-        } else if ["確認", "判明", "confirmed"].iter().any(|w| sentence.contains(w)) {
+        } else if ["確認", "判明", "confirmed"]
+            .iter()
+            .any(|w| sentence.contains(w))
+        {
             Some(Qualifier::Confirmed)
         } else {
             None
         };
         let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
         rec.add_evidence("affected", h.count.to_string(), oa, ob);
-        rec.affected.push(Affected { count: h.count, unit: h.unit, what: what_before(text, a.max(r.start), s), qualifier });
+        rec.affected.push(Affected {
+            count: h.count,
+            unit: h.unit,
+            what: what_before(text, a.max(r.start), s),
+            qualifier,
+        });
     }
 }
 
@@ -151,8 +229,21 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
     const KINDS: &[(&str, &[&str])] = &[
         ("ransom", &["身代金", "ransom"]),
-        ("fine", &["罰金", "制裁金", "課徴金", "fine", "penalty", "settlement"]),
-        ("fraud", &["不正送金", "詐取", "だまし取", "騙し取", "不正利用", "fraud"]),
+        (
+            "fine",
+            &["罰金", "制裁金", "課徴金", "fine", "penalty", "settlement"],
+        ),
+        (
+            "fraud",
+            &[
+                "不正送金",
+                "詐取",
+                "だまし取",
+                "騙し取",
+                "不正利用",
+                "fraud",
+            ],
+        ),
         ("loss", &["損失", "被害", "流出", "loss", "stolen"]),
         ("cost", &["費用", "特別損失", "計上", "cost"]),
     ];
@@ -160,13 +251,23 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
         let s = r.start + h.start;
         let (a, b) = sentence_around(text, r.start, r.end, s);
         let sentence = &text[a..b];
-        let Some(kind) = KINDS.iter().find(|(_, cues)| cues.iter().any(|c| sentence.contains(c))).map(|(k, _)| *k) else { continue };
+        let Some(kind) = KINDS
+            .iter()
+            .find(|(_, cues)| cues.iter().any(|c| sentence.contains(c)))
+            .map(|(k, _)| *k)
+        else {
+            continue;
+        };
         if rec.money.iter().any(|m| m.amount == h.amount) {
             continue;
         }
         let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
         rec.add_evidence("money", h.amount.to_string(), oa, ob);
-        rec.money.push(Money { amount: h.amount, currency: h.currency.to_string(), kind: kind.to_string() });
+        rec.money.push(Money {
+            amount: h.amount,
+            currency: h.currency.to_string(),
+            kind: kind.to_string(),
+        });
     }
 }
 
@@ -180,17 +281,91 @@ pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
     }
 }
 
-const DISCOVERY_STRONG: &[&str] = &["判明", "発覚", "検知", "検出", "気付", "気づ", "発見", "認知", "指摘を受け", "連絡を受け", "連絡によ", "通報を受け", "discovered", "detected", "became aware", "noticed"];
+const DISCOVERY_STRONG: &[&str] = &[
+    "判明",
+    "発覚",
+    "検知",
+    "検出",
+    "気付",
+    "気づ",
+    "発見",
+    "認知",
+    "指摘を受け",
+    "連絡を受け",
+    "連絡によ",
+    "通報を受け",
+    "discovered",
+    "detected",
+    "became aware",
+    "noticed",
+];
 const DISCOVERY_WEAK: &[&str] = &["確認", "把握"];
-const DISCOVERY_DENIED: &[&str] = &["検知されず", "確認されておりません", "確認されていない", "発見できていません", "発見されていない"];
-const OCCURRENCE: &[&str] = &["期間", "流出", "漏えい", "漏洩", "不正アクセス", "攻撃", "閲覧", "公開", "送信", "発生", "感染", "乗っ取", "不正", "受け", "breach", "attack", "between"];
-const SINGLE_OCCURRENCE: &[&str] = &["発生", "攻撃を受け", "不正アクセスを受け", "感染", "送信ミス", "乗っ取", "クリック", "受けたのが", "送信した際", "送信したところ", "occurred", "was attacked", "began"];
-const DISCLOSURE: &[&str] = &["公表", "発表", "明らかに", "公開", "開示", "お知らせ", "announced", "disclosed"];
+const DISCOVERY_DENIED: &[&str] = &[
+    "検知されず",
+    "確認されておりません",
+    "確認されていない",
+    "発見できていません",
+    "発見されていない",
+];
+const OCCURRENCE: &[&str] = &[
+    "期間",
+    "流出",
+    "漏えい",
+    "漏洩",
+    "不正アクセス",
+    "攻撃",
+    "閲覧",
+    "公開",
+    "送信",
+    "発生",
+    "感染",
+    "乗っ取",
+    "不正",
+    "受け",
+    "breach",
+    "attack",
+    "between",
+];
+const SINGLE_OCCURRENCE: &[&str] = &[
+    "発生",
+    "攻撃を受け",
+    "不正アクセスを受け",
+    "感染",
+    "送信ミス",
+    "乗っ取",
+    "クリック",
+    "受けたのが",
+    "送信した際",
+    "送信したところ",
+    "occurred",
+    "was attacked",
+    "began",
+];
+const DISCLOSURE: &[&str] = &[
+    "公表",
+    "発表",
+    "明らかに",
+    "公開",
+    "開示",
+    "お知らせ",
+    "announced",
+    "disclosed",
+];
 
 /// Dates, the disclosure/occurrence/discovery roles and the timeline.
-pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(usize, usize)>, rec: &mut Record) {
+pub fn fill_dates(
+    ctx: &Ctx,
+    r: &Region,
+    hits: &[DateHit],
+    lead_date: Option<(usize, usize)>,
+    rec: &mut Record,
+) {
     let text = &ctx.norm.text;
-    let local: Vec<DateHit> = hits.iter().filter(|h| h.start >= r.start && h.end <= r.end).copied().collect();
+    let local: Vec<DateHit> = hits
+        .iter()
+        .filter(|h| h.start >= r.start && h.end <= r.end)
+        .copied()
+        .collect();
     let mentions: Vec<DateMention> = resolve(text, &local, ctx.doc_year);
     let cap = ctx.doc_date;
     let mut disclosed: Option<&DateMention> = None;
@@ -216,10 +391,18 @@ pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(us
         if starts_range {
             continue;
         }
-        let first_in_sentence = mentions.iter().find(|x| x.start >= a && x.start < b).map(|x| x.start) == Some(m.start);
+        let first_in_sentence = mentions
+            .iter()
+            .find(|x| x.start >= a && x.start < b)
+            .map(|x| x.start)
+            == Some(m.start);
         // `…を公表(4/12)`: a date in parentheses right after the disclosure.
-        let dated_disclosure = text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
-        if disclosed.is_none() && (dated_disclosure || DISCLOSURE.iter().any(|w| text[m.end..b].contains(w))) && !sentence.contains("公開した第") {
+        let dated_disclosure =
+            text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
+        if disclosed.is_none()
+            && (dated_disclosure || DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)))
+            && !sentence.contains("公開した第")
+        {
             disclosed = Some(m);
         }
         if first_in_sentence && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w)) {
@@ -228,14 +411,21 @@ pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(us
             if strong || weak {
                 let better = match discovered {
                     None => true,
-                    Some((was_strong, d)) => (strong && !was_strong) || (strong == was_strong && m.date.key() < d.date.key()),
+                    Some((was_strong, d)) => {
+                        (strong && !was_strong)
+                            || (strong == was_strong && m.date.key() < d.date.key())
+                    }
                 };
                 if better {
                     discovered = Some((strong, m));
                 }
             }
         }
-        if single.is_none() && first_in_sentence && SINGLE_OCCURRENCE.iter().any(|w| text[m.end..b].contains(w)) && !DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)) {
+        if single.is_none()
+            && first_in_sentence
+            && SINGLE_OCCURRENCE.iter().any(|w| text[m.end..b].contains(w))
+            && !DISCLOSURE.iter().any(|w| text[m.end..b].contains(w))
+        {
             single = Some(m);
         }
     }
@@ -273,7 +463,10 @@ pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(us
         let (a, b) = sentence_around(text, r.start, r.end, m.start);
         let snippet: String = text[a..b].trim().chars().take(100).collect();
         ev(rec, "timeline", m);
-        rec.timeline.push(TimelineEvent { date: iso, text: snippet });
+        rec.timeline.push(TimelineEvent {
+            date: iso,
+            text: snippet,
+        });
     }
     rec.timeline.sort_by(|a, b| a.date.cmp(&b.date));
 }
@@ -281,13 +474,23 @@ pub fn fill_dates(ctx: &Ctx, r: &Region, hits: &[DateHit], lead_date: Option<(us
 /// Sector: the victim's name first (its last sector word: `…大学医学部付属病院` is a
 /// hospital), then the industry words of the report, then the most common
 /// sector of companies for a company, `other` for the rest.
-pub fn sector(ctx: &Ctx, victim: Option<&str>, r: &Region, forced: Option<Sector>) -> Option<(Sector, Option<(usize, usize)>)> {
+pub fn sector(
+    ctx: &Ctx,
+    victim: Option<&str>,
+    r: &Region,
+    forced: Option<Sector>,
+) -> Option<(Sector, Option<(usize, usize)>)> {
     if forced.is_some() {
         return forced.map(|s| (s, None));
     }
     let lex = ctx.lex.get("sectors");
     if let Some(v) = victim {
-        if let Some(m) = lex.find_all(v).into_iter().filter(|m| m.tag != incidex_lexicon::NEG).last() {
+        if let Some(m) = lex
+            .find_all(v)
+            .into_iter()
+            .rev()
+            .find(|m| m.tag != incidex_lexicon::NEG)
+        {
             if let Ok(s) = Sector::parse(m.value) {
                 return Some((s, None));
             }
@@ -301,11 +504,16 @@ pub fn sector(ctx: &Ctx, victim: Option<&str>, r: &Region, forced: Option<Sector
             continue;
         }
         if let Ok(s) = Sector::parse(m.value) {
-            let e = score.entry(s).or_insert((0, r.start + m.start, r.start + m.end));
+            let e = score
+                .entry(s)
+                .or_insert((0, r.start + m.start, r.start + m.end));
             e.0 += 1;
         }
     }
-    if let Some((s, (_, a, b))) = score.into_iter().max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(y.0.cmp(&x.0))) {
+    if let Some((s, (_, a, b))) = score
+        .into_iter()
+        .max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(y.0.cmp(&x.0)))
+    {
         return Some((s, Some((a, b))));
     }
     victim.map(|_| (Sector::Manufacturing, None))

@@ -7,15 +7,24 @@ use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)(?-u:\b)(?:https?|hxxps?|h\*\*ps?|ftp)(?::|\[:\])//[^\s<>()「」『』、。\x22']+").unwrap());
+static URL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:https?|hxxps?|h\*\*ps?|ftp)(?::|\[:\])//[^\s<>()「」『』、。\x22']+",
+    )
+    .unwrap()
+});
 static EMAIL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)([a-z0-9._%+\-*●]+)\s?(?:@|\[@\]|\[at\])\s?((?:[a-z0-9\-*]+(?:\.|\[\.\]|\(\.\)))+[a-z]{2,})").unwrap()
 });
 static DOMAIN: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)(?-u:\b)((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\[\.\]|\(\.\)))+(?:com|net|org|jp|io|info|biz|co|us|uk|de|fr|cn|ru|kr|tw|hk|sg|au|ca|in|br|edu|gov|xyz|top|site|online|club|app|dev|me|tv|cc|ly|eu|nl|it|es|ch|se|pl|vn|th|id|ph|my|nz|tk|ml|ga|cf|gq|pw|su|ir|ua|link|live|shop|store|cloud|tech|asia|test|example))(?-u:\b)").unwrap()
 });
-static IPV4: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?-u:\b)(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?-u:\b)").unwrap());
-static HASH: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?-u:\b)(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})(?-u:\b)").unwrap());
+static IPV4: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?-u:\b)(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?:\.|\[\.\])(\d{1,3})(?-u:\b)").unwrap()
+});
+static HASH: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?-u:\b)(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})(?-u:\b)").unwrap()
+});
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorHit {
@@ -25,39 +34,70 @@ pub struct IndicatorHit {
 }
 
 fn refang(s: &str) -> String {
-    s.replace("[.]", ".").replace("(.)", ".").replace("[:]", ":").replace("[@]", "@").replace("[at]", "@")
-        .replacen("hxxp", "http", 1).replacen("h**p", "http", 1).to_ascii_lowercase()
+    s.replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("[:]", ":")
+        .replace("[@]", "@")
+        .replace("[at]", "@")
+        .replacen("hxxp", "http", 1)
+        .replacen("h**p", "http", 1)
+        .to_ascii_lowercase()
 }
 
 /// A label made only of masking characters (`xxx`, `***`, `●●`).
 fn masked(label: &str) -> bool {
-    !label.is_empty() && label.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '●' | '○' | '.' | '-' | '_'))
+    !label.is_empty()
+        && label
+            .chars()
+            .all(|c| matches!(c, 'x' | 'X' | '*' | '●' | '○' | '.' | '-' | '_'))
 }
 
 /// A placeholder domain such as `xxx.xxx.xxx` or `example` forms that are all masks.
 fn placeholder_domain(domain: &str) -> bool {
-    domain.split('.').filter(|l| !l.is_empty()).all(masked) || domain.split('.').next().is_some_and(masked)
+    domain.split('.').filter(|l| !l.is_empty()).all(masked)
+        || domain.split('.').next().is_some_and(masked)
 }
 
 /// File names look like domains (`invoice.zip`); these endings never are one.
-const FILE_TLDS: &[&str] = &["zip", "exe", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "pdf", "lnk", "txt", "png", "jpg", "html", "htm", "js", "iso", "img", "rar", "7z"];
+const FILE_TLDS: &[&str] = &[
+    "zip", "exe", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "pdf", "lnk", "txt", "png", "jpg",
+    "html", "htm", "js", "iso", "img", "rar", "7z",
+];
 
 pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
     let mut out: Vec<IndicatorHit> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
+    let overlaps =
+        |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
     for m in URL.find_iter(text) {
-        let raw = m.as_str().trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
+        let raw = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
         let value = refang(raw);
-        let host = value.split("://").nth(1).unwrap_or("").split(['/', '?', '#', ':']).next().unwrap_or("");
+        let host = value
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split(['/', '?', '#', ':'])
+            .next()
+            .unwrap_or("");
         taken.push((m.start(), m.start() + raw.len()));
         if host.is_empty() || placeholder_domain(host) || value.contains('{') {
             continue;
         }
-        out.push(IndicatorHit { start: m.start(), end: m.start() + raw.len(), indicator: Indicator { kind: IndicatorType::Url, value } });
+        out.push(IndicatorHit {
+            start: m.start(),
+            end: m.start() + raw.len(),
+            indicator: Indicator {
+                kind: IndicatorType::Url,
+                value,
+            },
+        });
     }
     for c in EMAIL.captures_iter(text) {
-        let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
         }
@@ -67,44 +107,85 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
             continue;
         }
         let indicator = if masked(local.as_str()) {
-            Indicator { kind: IndicatorType::Domain, value: domain }
+            Indicator {
+                kind: IndicatorType::Domain,
+                value: domain,
+            }
         } else {
-            Indicator { kind: IndicatorType::Email, value: format!("{}@{}", local.as_str().to_ascii_lowercase(), domain) }
+            Indicator {
+                kind: IndicatorType::Email,
+                value: format!("{}@{}", local.as_str().to_ascii_lowercase(), domain),
+            }
         };
-        out.push(IndicatorHit { start: m.start(), end: m.end(), indicator });
+        out.push(IndicatorHit {
+            start: m.start(),
+            end: m.end(),
+            indicator,
+        });
     }
     for m in DOMAIN.find_iter(text) {
-        if overlaps(&taken, m.start(), m.end()) || text[..m.start()].ends_with(['@', '.', '-', '/']) || text[m.end()..].starts_with(['@', '-']) {
+        if overlaps(&taken, m.start(), m.end())
+            || text[..m.start()].ends_with(['@', '.', '-', '/'])
+            || text[m.end()..].starts_with(['@', '-'])
+        {
             continue;
         }
         let value = refang(m.as_str());
         let labels: Vec<&str> = value.split('.').collect();
-        if labels.len() < 2 || placeholder_domain(&value) || labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit())) {
+        if labels.len() < 2
+            || placeholder_domain(&value)
+            || labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit()))
+        {
             continue;
         }
-        if labels.first().is_some_and(|l| FILE_TLDS.contains(l)) || FILE_TLDS.contains(&labels[labels.len() - 1]) {
+        if labels.first().is_some_and(|l| FILE_TLDS.contains(l))
+            || FILE_TLDS.contains(&labels[labels.len() - 1])
+        {
             continue;
         }
         taken.push((m.start(), m.end()));
-        out.push(IndicatorHit { start: m.start(), end: m.end(), indicator: Indicator { kind: IndicatorType::Domain, value } });
+        out.push(IndicatorHit {
+            start: m.start(),
+            end: m.end(),
+            indicator: Indicator {
+                kind: IndicatorType::Domain,
+                value,
+            },
+        });
     }
     for c in IPV4.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
         }
-        let octets: Vec<u32> = (1..=4).filter_map(|i| c.get(i)?.as_str().parse().ok()).collect();
+        let octets: Vec<u32> = (1..=4)
+            .filter_map(|i| c.get(i)?.as_str().parse().ok())
+            .collect();
         if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
             continue;
         }
         let value = format!("{}.{}.{}.{}", octets[0], octets[1], octets[2], octets[3]);
-        out.push(IndicatorHit { start: m.start(), end: m.end(), indicator: Indicator { kind: IndicatorType::Ip, value } });
+        out.push(IndicatorHit {
+            start: m.start(),
+            end: m.end(),
+            indicator: Indicator {
+                kind: IndicatorType::Ip,
+                value,
+            },
+        });
     }
     for m in HASH.find_iter(text) {
         if overlaps(&taken, m.start(), m.end()) || m.as_str().chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        out.push(IndicatorHit { start: m.start(), end: m.end(), indicator: Indicator { kind: IndicatorType::Hash, value: m.as_str().to_ascii_lowercase() } });
+        out.push(IndicatorHit {
+            start: m.start(),
+            end: m.end(),
+            indicator: Indicator {
+                kind: IndicatorType::Hash,
+                value: m.as_str().to_ascii_lowercase(),
+            },
+        });
     }
     out.sort_by_key(|h| h.start);
     out
@@ -115,7 +196,10 @@ mod tests {
     use super::*;
 
     fn values(t: &str) -> Vec<(String, String)> {
-        find_indicators(t).into_iter().map(|h| (h.indicator.kind.as_str().to_string(), h.indicator.value)).collect()
+        find_indicators(t)
+            .into_iter()
+            .map(|h| (h.indicator.kind.as_str().to_string(), h.indicator.value))
+            .collect()
     }
 
     #[test]
@@ -128,9 +212,18 @@ mod tests {
 
     #[test]
     fn defanged_and_masked_forms() {
-        assert_eq!(values("hxxp://bad[.]example[.]com/a"), [("url".to_string(), "http://bad.example.com/a".to_string())]);
-        assert_eq!(values("差出人 ******* @kantan.example.jp"), [("domain".to_string(), "kantan.example.jp".to_string())]);
-        assert_eq!(values("@マーク以下がminato-shoji.comとなっているか"), [("domain".to_string(), "minato-shoji.com".to_string())]);
+        assert_eq!(
+            values("hxxp://bad[.]example[.]com/a"),
+            [("url".to_string(), "http://bad.example.com/a".to_string())]
+        );
+        assert_eq!(
+            values("差出人 ******* @kantan.example.jp"),
+            [("domain".to_string(), "kantan.example.jp".to_string())]
+        );
+        assert_eq!(
+            values("@マーク以下がminato-shoji.comとなっているか"),
+            [("domain".to_string(), "minato-shoji.com".to_string())]
+        );
     }
 
     #[test]

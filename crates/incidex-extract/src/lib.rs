@@ -65,12 +65,19 @@ struct Article {
     closed: bool,
 }
 
-static STOCK: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:[\p{Han}\p{Katakana}ーA-Za-z)]\((\d{4})\)|証券コード[::\s]*(\d{4})|東証[^\s()]{0,6}[::\s]*(\d{4}))").unwrap());
-static SEQUENCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
-static ALSO: Lazy<Regex> = Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
+static STOCK: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:[\p{Han}\p{Katakana}ーA-Za-z)]\((\d{4})\)|証券コード[::\s]*(\d{4})|東証[^\s()]{0,6}[::\s]*(\d{4}))").unwrap()
+});
+static SEQUENCE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
+static ALSO: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
 /// Verbs of a sentence that lists organisations which each disclosed an incident.
 const LIST_VERBS: &[&str] = &["公表", "発表", "明らかに", "掲載", "announced", "disclosed"];
-static LEAK_LINE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$").unwrap());
+static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$")
+        .unwrap()
+});
 
 fn kanji_number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
@@ -86,7 +93,10 @@ fn kanji_number(s: &str) -> Option<u32> {
 }
 
 fn current_year() -> i32 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     1970 + (secs / 31_556_952) as i32
 }
 
@@ -97,7 +107,9 @@ impl Extractor {
 
     /// An extractor with the built-in lexicons.
     pub fn builtin() -> Result<Self, LexiconError> {
-        Ok(Extractor { lex: LexiconSet::builtin()? })
+        Ok(Extractor {
+            lex: LexiconSet::builtin()?,
+        })
     }
 
     pub fn lexicons(&self) -> &LexiconSet {
@@ -108,9 +120,21 @@ impl Extractor {
     pub fn extract(&self, doc: &str, text: &str, opts: &Options) -> Vec<Record> {
         let norm = normalize::normalize_with(text, !opts.lines_are_blocks);
         let hits = find_dates(&norm.text);
-        let doc_date = opts.doc_date.map(|(y, m, d)| Date { year: y, month: m, day: Some(d) });
-        let doc_year = doc_date.map(|d| d.year).or_else(|| document_year(&hits)).unwrap_or_else(current_year);
-        let ctx = Ctx { lex: &self.lex, norm, doc_year, doc_date };
+        let doc_date = opts.doc_date.map(|(y, m, d)| Date {
+            year: y,
+            month: m,
+            day: Some(d),
+        });
+        let doc_year = doc_date
+            .map(|d| d.year)
+            .or_else(|| document_year(&hits))
+            .unwrap_or_else(current_year);
+        let ctx = Ctx {
+            lex: &self.lex,
+            norm,
+            doc_year,
+            doc_date,
+        };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();
         let tables = table::find_tables(t);
@@ -129,7 +153,15 @@ impl Extractor {
         records
     }
 
-    fn articles(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], from: usize, to: usize, out: &mut Vec<Record>) {
+    fn articles(
+        &self,
+        ctx: &Ctx,
+        doc: &str,
+        hits: &[DateHit],
+        from: usize,
+        to: usize,
+        out: &mut Vec<Record>,
+    ) {
         if from >= to {
             return;
         }
@@ -137,19 +169,48 @@ impl Extractor {
         let suffixes = self.lex.get("org_suffixes");
         let mut articles: Vec<Article> = Vec::new();
         for sec in segment::sections(t, from, to) {
-            let subj = subject(t, (sec.start, sec.heading_end), (sec.heading_end, sec.end), suffixes);
+            let subj = subject(
+                t,
+                (sec.start, sec.heading_end),
+                (sec.heading_end, sec.end),
+                suffixes,
+            );
             let current = articles.last_mut();
             let starts_new = match (&current, &subj) {
                 (None, _) => true,
                 (Some(a), _) if a.closed => true,
-                (Some(a), Some(s)) if s.strength >= article::Strength::Title || (sec.heading_end > sec.start && s.strength >= article::Strength::Weak && a.subject.is_none()) => {
-                    !a.subject.as_ref().is_some_and(|cs| same_org(&cs.main.name, &s.main.name))
-                        && !roles(t, a.start, a.end, &a.subject.as_ref().map(|c| c.main.clone()).unwrap_or_else(|| s.main.clone())).iter().any(|n| same_org(&n.name, &s.main.name))
+                (Some(a), Some(s))
+                    if s.strength >= article::Strength::Title
+                        || (sec.heading_end > sec.start
+                            && s.strength >= article::Strength::Weak
+                            && a.subject.is_none()) =>
+                {
+                    !a.subject
+                        .as_ref()
+                        .is_some_and(|cs| same_org(&cs.main.name, &s.main.name))
+                        && !roles(
+                            t,
+                            a.start,
+                            a.end,
+                            &a.subject
+                                .as_ref()
+                                .map(|c| c.main.clone())
+                                .unwrap_or_else(|| s.main.clone()),
+                        )
+                        .iter()
+                        .any(|n| same_org(&n.name, &s.main.name))
                 }
                 _ => false,
             };
             if starts_new {
-                articles.push(Article { start: sec.start, end: sec.end, sections: vec![(sec.start, sec.end)], title: (sec.start, sec.heading_end), subject: subj, closed: sec.closes });
+                articles.push(Article {
+                    start: sec.start,
+                    end: sec.end,
+                    sections: vec![(sec.start, sec.end)],
+                    title: (sec.start, sec.heading_end),
+                    subject: subj,
+                    closed: sec.closes,
+                });
             } else if let Some(a) = articles.last_mut() {
                 a.end = sec.end;
                 a.sections.push((sec.start, sec.end));
@@ -178,13 +239,24 @@ impl Extractor {
         events >= 1 && non.len() <= events + 1
     }
 
-    fn article_records(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], a: &Article, out: &mut Vec<Record>) {
+    fn article_records(
+        &self,
+        ctx: &Ctx,
+        doc: &str,
+        hits: &[DateHit],
+        a: &Article,
+        out: &mut Vec<Record>,
+    ) {
         let t = ctx.norm.text.as_str();
         let body = &t[a.start..a.end];
         if !self.reports_incident(body) {
             return;
         }
-        let region = Region { start: a.start, end: a.end, title: a.title };
+        let region = Region {
+            start: a.start,
+            end: a.end,
+            title: a.title,
+        };
         let cats = fields::categories(ctx, t, &region);
         if cats.is_empty() {
             return;
@@ -199,15 +271,28 @@ impl Extractor {
         let mut main = subj.main.clone();
         let mut orgs: Vec<Named> = Vec::new();
         if let Some(target) = regulated_company(t, a.start, a.end) {
-            orgs.push(Named { role: "regulator", ..main.clone() });
+            orgs.push(Named {
+                role: "regulator",
+                ..main.clone()
+            });
             main = target;
         }
         let around = roles(t, a.start, a.end, &main);
         let mut victims: Vec<Named> = Vec::new();
-        if let Some(p) = around.iter().find(|n| n.role == "provider" || n.role == "subsidiary") {
+        if let Some(p) = around
+            .iter()
+            .find(|n| n.role == "provider" || n.role == "subsidiary")
+        {
             victims.push(p.clone());
-            let parent_role = if p.role == "subsidiary" { "parent" } else { "victim" };
-            victims.push(Named { role: parent_role, ..main.clone() });
+            let parent_role = if p.role == "subsidiary" {
+                "parent"
+            } else {
+                "victim"
+            };
+            victims.push(Named {
+                role: parent_role,
+                ..main.clone()
+            });
         } else {
             victims.push(main.clone());
         }
@@ -216,10 +301,18 @@ impl Extractor {
             let (s, e) = ctx.norm.orig_span(v.start, v.end);
             rec.add_evidence("victims", v.name.clone(), s, e);
             rec.victims.push(v.name.clone());
-            rec.organisations.push(Organisation { name: v.name.clone(), role: v.role.to_string(), stock_code: None });
+            rec.organisations.push(Organisation {
+                name: v.name.clone(),
+                role: v.role.to_string(),
+                stock_code: None,
+            });
         }
         for o in orgs {
-            rec.organisations.push(Organisation { name: o.name, role: o.role.to_string(), stock_code: None });
+            rec.organisations.push(Organisation {
+                name: o.name,
+                role: o.role.to_string(),
+                stock_code: None,
+            });
         }
         fields::set_category(&mut rec, &ctx.norm, &cats, None);
         self.set_sector(ctx, &mut rec, &region, None);
@@ -237,7 +330,11 @@ impl Extractor {
 
     fn base_record(&self, ctx: &Ctx, doc: &str, r: &Region) -> Record {
         let (s, e) = ctx.norm.orig_span(r.start, r.end);
-        Record { doc: doc.to_string(), span: [s, e], ..Default::default() }
+        Record {
+            doc: doc.to_string(),
+            span: [s, e],
+            ..Default::default()
+        }
     }
 
     fn set_sector(&self, ctx: &Ctx, rec: &mut Record, r: &Region, forced: Option<Sector>) {
@@ -263,7 +360,8 @@ impl Extractor {
             }
         }
         if let Some(c) = SEQUENCE.captures(head) {
-            if let (Some(m), Some(n)) = (c.get(0), c.get(1).and_then(|n| kanji_number(n.as_str()))) {
+            if let (Some(m), Some(n)) = (c.get(0), c.get(1).and_then(|n| kanji_number(n.as_str())))
+            {
                 let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
                 rec.sequence = Some(n);
                 rec.add_evidence("sequence", n.to_string(), a, b);
@@ -273,37 +371,73 @@ impl Extractor {
 
     /// Reports for organisations an article lists: `A社やB社などが感染を公表`,
     /// `3/7にはC社も。`, and leak-site lists (`D株式会社(d.example.jp)` per line).
-    fn listed_reports(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], a: &Article, cats: &[(Category, f32, usize, usize)]) -> Vec<Record> {
+    fn listed_reports(
+        &self,
+        ctx: &Ctx,
+        doc: &str,
+        hits: &[DateHit],
+        a: &Article,
+        cats: &[(Category, f32, usize, usize)],
+    ) -> Vec<Record> {
         let t = ctx.norm.text.as_str();
         let mut out = Vec::new();
         let body = &t[a.start..a.end];
         let subject_name = a.subject.as_ref().map(|s| s.main.name.clone());
         let is_subject = |n: &str| subject_name.as_deref().is_some_and(|s| same_org(s, n));
-        let leak_context = ["リークサイト", "被害組織", "leak site", "リスト", "ランサムウェアギャング"].iter().any(|w| body.contains(w));
+        let leak_context = [
+            "リークサイト",
+            "被害組織",
+            "leak site",
+            "リスト",
+            "ランサムウェアギャング",
+        ]
+        .iter()
+        .any(|w| body.contains(w));
         if leak_context {
             for c in LEAK_LINE.captures_iter(body) {
-                let (Some(n), Some(d)) = (c.get(1), c.get(2)) else { continue };
-                let Some(name) = clean_name(n.as_str()) else { continue };
+                let (Some(n), Some(d)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                let Some(name) = clean_name(n.as_str()) else {
+                    continue;
+                };
                 let s = a.start + n.start();
                 let e = a.start + c.get(0).map_or(n.end(), |m| m.end());
                 let mut rec = self.list_record(ctx, doc, &name, s, e, cats);
-                let date = hits.iter().find(|h| h.start >= a.start && h.end <= a.end && h.year.is_some()).copied();
+                let date = hits
+                    .iter()
+                    .find(|h| h.start >= a.start && h.end <= a.end && h.year.is_some())
+                    .copied();
                 if let Some(h) = date {
-                    let iso = Date { year: h.year.unwrap_or(ctx.doc_year), month: h.month, day: None }.iso();
+                    let iso = Date {
+                        year: h.year.unwrap_or(ctx.doc_year),
+                        month: h.month,
+                        day: None,
+                    }
+                    .iso();
                     rec.dates.occurred_from = Some(iso.clone());
-                    rec.timeline.push(incidex_model::TimelineEvent { date: iso, text: "leak-site listing".into() });
+                    rec.timeline.push(incidex_model::TimelineEvent {
+                        date: iso,
+                        text: "leak-site listing".into(),
+                    });
                 }
                 let domain = d.as_str().to_ascii_lowercase();
                 let (da, db) = ctx.norm.orig_span(a.start + d.start(), a.start + d.end());
                 rec.add_evidence("indicators", domain.clone(), da, db);
-                rec.indicators.push(incidex_model::Indicator { kind: incidex_model::IndicatorType::Domain, value: domain });
+                rec.indicators.push(incidex_model::Indicator {
+                    kind: incidex_model::IndicatorType::Domain,
+                    value: domain,
+                });
                 out.push(rec);
             }
             if !out.is_empty() {
                 return out;
             }
         }
-        if a.subject.as_ref().is_some_and(|s| s.strength >= article::Strength::Title) {
+        if a.subject
+            .as_ref()
+            .is_some_and(|s| s.strength >= article::Strength::Title)
+        {
             return out;
         }
         // Sentences that list organisations which each disclosed an incident.
@@ -329,7 +463,9 @@ impl Extractor {
                 for piece in sentence.split_inclusive(['、', 'や']) {
                     let end = ss + at + piece.trim_end_matches(['、', 'や']).len();
                     at += piece.len();
-                    if let Some((s0, n)) = orgs::name_before(t, end).filter(|(_, n)| orgs::looks_like_org(n, self.lex.get("org_suffixes"))) {
+                    if let Some((s0, n)) = orgs::name_before(t, end)
+                        .filter(|(_, n)| orgs::looks_like_org(n, self.lex.get("org_suffixes")))
+                    {
                         if s0 >= ss && !names.iter().any(|x| x.0 < end && s0 < x.1) {
                             names.push((s0, end, n));
                         }
@@ -351,21 +487,45 @@ impl Extractor {
                 continue;
             }
             // The date of the sentence, or of the next one when it says `いずれも…に公表`.
-            let in_sentence = |(a0, b0): (usize, usize)| hits.iter().find(|h| h.start >= a0 && h.end <= b0).copied();
+            let in_sentence = |(a0, b0): (usize, usize)| {
+                hits.iter().find(|h| h.start >= a0 && h.end <= b0).copied()
+            };
             let date = in_sentence((ss, se)).or_else(|| {
-                sentences.get(k + 1).filter(|&&(ns, ne)| t[ns..ne].contains("いずれも") || t[ns..ne].contains("公表")).and_then(|&n| in_sentence(n))
+                sentences
+                    .get(k + 1)
+                    .filter(|&&(ns, ne)| {
+                        t[ns..ne].contains("いずれも") || t[ns..ne].contains("公表")
+                    })
+                    .and_then(|&n| in_sentence(n))
             });
             // The facts of a listed report come from its own section, not the whole
             // digest; a sentence naming one organisation goes on in the sentences after it.
-            let section = a.sections.iter().copied().find(|&(x, y)| ss >= x && ss < y).unwrap_or((a.start, a.end));
-            let section_region = Region { start: section.0, end: section.1, title: (section.0, section.0) };
+            let section = a
+                .sections
+                .iter()
+                .copied()
+                .find(|&(x, y)| ss >= x && ss < y)
+                .unwrap_or((a.start, a.end));
+            let section_region = Region {
+                start: section.0,
+                end: section.1,
+                title: (section.0, section.0),
+            };
             let local_cats = fields::categories(ctx, t, &section_region);
-            let cats_here: &[(Category, f32, usize, usize)] = if local_cats.is_empty() { cats } else { &local_cats };
+            let cats_here: &[(Category, f32, usize, usize)] = if local_cats.is_empty() {
+                cats
+            } else {
+                &local_cats
+            };
             let single = names.len() == 1;
             let follow_end = if single {
                 sentences[k + 1..]
                     .iter()
-                    .take_while(|&&(x, y)| y <= section.1 && company_names(&t[x..y]).is_empty() && !ALSO.is_match(&t[x..y]))
+                    .take_while(|&&(x, y)| {
+                        y <= section.1
+                            && company_names(&t[x..y]).is_empty()
+                            && !ALSO.is_match(&t[x..y])
+                    })
                     .last()
                     .map_or(se, |&(_, y)| y)
             } else {
@@ -378,9 +538,21 @@ impl Extractor {
                     let (a0, b0) = ctx.norm.orig_span(ss, follow_end);
                     [a0, b0]
                 };
-                let own = Region { start: ss, end: follow_end, title: (ss, ss) };
+                let own = Region {
+                    start: ss,
+                    end: follow_end,
+                    title: (ss, ss),
+                };
                 let mut facts = Record::default();
-                fill_lexicon_fields(ctx, &Region { start: section.0, end: section.1, title: (ss, ss) }, &mut facts);
+                fill_lexicon_fields(
+                    ctx,
+                    &Region {
+                        start: section.0,
+                        end: section.1,
+                        title: (ss, ss),
+                    },
+                    &mut facts,
+                );
                 rec.vectors = facts.vectors;
                 // The section may say only `感染を公表`; the family is then the article's.
                 if !facts.malware.is_empty() {
@@ -396,7 +568,18 @@ impl Extractor {
                 }
                 // `物流の東雲ロジテック`, `通販サイトを運営する株式会社かざはな`: the words before a listed name.
                 let before_start = t[ss..ns].rfind(['、', 'や']).map_or(ss, |i| ss + i);
-                if let Some((sector, _)) = fields::sector(ctx, None, &Region { start: before_start, end: ns, title: (ns, ns) }, None).filter(|_| ns > before_start) {
+                if let Some((sector, _)) = fields::sector(
+                    ctx,
+                    None,
+                    &Region {
+                        start: before_start,
+                        end: ns,
+                        title: (ns, ns),
+                    },
+                    None,
+                )
+                .filter(|_| ns > before_start)
+                {
                     if self.lex.get("sectors").find_all(&name).is_empty() {
                         rec.sector = Some(sector);
                     }
@@ -408,7 +591,10 @@ impl Extractor {
                         let (da, db) = ctx.norm.orig_span(m.start, m.end);
                         rec.dates.disclosed = Some(iso.clone());
                         rec.add_evidence("dates.disclosed", iso.clone(), da, db);
-                        rec.timeline.push(incidex_model::TimelineEvent { date: iso, text: t[ss..se].trim().chars().take(100).collect() });
+                        rec.timeline.push(incidex_model::TimelineEvent {
+                            date: iso,
+                            text: t[ss..se].trim().chars().take(100).collect(),
+                        });
                     }
                 }
                 out.push(rec);
@@ -417,19 +603,54 @@ impl Extractor {
         out
     }
 
-    fn list_record(&self, ctx: &Ctx, doc: &str, name: &str, start: usize, end: usize, cats: &[(Category, f32, usize, usize)]) -> Record {
+    fn list_record(
+        &self,
+        ctx: &Ctx,
+        doc: &str,
+        name: &str,
+        start: usize,
+        end: usize,
+        cats: &[(Category, f32, usize, usize)],
+    ) -> Record {
         let (s, e) = ctx.norm.orig_span(start, end);
-        let mut rec = Record { doc: doc.to_string(), span: [s, e], ..Default::default() };
-        let (ns, ne) = ctx.norm.orig_span(start, start + name.len().min(end - start));
+        let mut rec = Record {
+            doc: doc.to_string(),
+            span: [s, e],
+            ..Default::default()
+        };
+        let (ns, ne) = ctx
+            .norm
+            .orig_span(start, start + name.len().min(end - start));
         rec.add_evidence("victims", name, ns, ne);
         rec.victims.push(name.to_string());
-        rec.organisations.push(Organisation { name: name.to_string(), role: "victim".into(), stock_code: None });
+        rec.organisations.push(Organisation {
+            name: name.to_string(),
+            role: "victim".into(),
+            stock_code: None,
+        });
         fields::set_category(&mut rec, &ctx.norm, cats, None);
-        let region = Region { start, end, title: (start, start) };
-        if let Some((sector, _)) = fields::sector(ctx, Some(name), &Region { start, end: start, title: (start, start) }, None) {
+        let region = Region {
+            start,
+            end,
+            title: (start, start),
+        };
+        if let Some((sector, _)) = fields::sector(
+            ctx,
+            Some(name),
+            &Region {
+                start,
+                end: start,
+                title: (start, start),
+            },
+            None,
+        ) {
             rec.sector = Some(sector);
         }
-        for m in self.lex.get("malware").values_in(&ctx.norm.text[cats.first().map_or(start, |c| c.2.min(start))..end]) {
+        for m in self
+            .lex
+            .get("malware")
+            .values_in(&ctx.norm.text[cats.first().map_or(start, |c| c.2.min(start))..end])
+        {
             if !rec.malware.iter().any(|x| x == m) {
                 rec.malware.push(m.to_string());
             }
@@ -438,9 +659,19 @@ impl Extractor {
         rec
     }
 
-    fn table_row(&self, ctx: &Ctx, doc: &str, hits: &[DateHit], row: &table::Row) -> Option<Record> {
+    fn table_row(
+        &self,
+        ctx: &Ctx,
+        doc: &str,
+        hits: &[DateHit],
+        row: &table::Row,
+    ) -> Option<Record> {
         let t = ctx.norm.text.as_str();
-        let region = Region { start: row.start, end: row.end, title: (row.start, row.cells_end) };
+        let region = Region {
+            start: row.start,
+            end: row.end,
+            title: (row.start, row.cells_end),
+        };
         let mut rec = self.base_record(ctx, doc, &region);
         let mut sector: Option<Sector> = None;
         let mut cause: Option<&str> = None;
@@ -452,7 +683,13 @@ impl Extractor {
                     rec.add_evidence("victims", n.clone(), a, b);
                     rec.victims.push(n);
                 }
-            } else if let Some(m) = self.lex.get("table_causes").find_all(cell).into_iter().find(|m| m.start == 0 && m.end == cell.len()) {
+            } else if let Some(m) = self
+                .lex
+                .get("table_causes")
+                .find_all(cell)
+                .into_iter()
+                .find(|m| m.start == 0 && m.end == cell.len())
+            {
                 cause = Some(m.value);
                 let (a, b) = ctx.norm.orig_span(s, e);
                 rec.add_evidence("category", m.value, a, b);
@@ -460,7 +697,9 @@ impl Extractor {
                 sector = Sector::parse(m.value).ok();
                 let (a, b) = ctx.norm.orig_span(s, e);
                 rec.add_evidence("sector", m.value, a, b);
-            } else if let Some(n) = clean_name(cell).filter(|n| orgs::looks_like_org(n, self.lex.get("org_suffixes"))) {
+            } else if let Some(n) =
+                clean_name(cell).filter(|n| orgs::looks_like_org(n, self.lex.get("org_suffixes")))
+            {
                 let (a, b) = ctx.norm.orig_span(s, e);
                 rec.add_evidence("victims", n.clone(), a, b);
                 rec.victims.push(n);
@@ -472,7 +711,13 @@ impl Extractor {
             for dim in ["sectors", "table_causes"] {
                 let rest = &t[desc_start..row.end];
                 let head = &rest[..article::floor_char(rest, 40)];
-                if let Some(m) = self.lex.get(dim).find_all(head).into_iter().find(|m| m.start == 0) {
+                if let Some(m) = self
+                    .lex
+                    .get(dim)
+                    .find_all(head)
+                    .into_iter()
+                    .find(|m| m.start == 0)
+                {
                     if dim == "sectors" {
                         sector = Sector::parse(m.value).ok();
                     } else {
@@ -482,11 +727,18 @@ impl Extractor {
                 }
             }
         }
-        let desc = Region { start: desc_start, end: row.end, title: (desc_start, desc_start) };
+        let desc = Region {
+            start: desc_start,
+            end: row.end,
+            title: (desc_start, desc_start),
+        };
         // A row that names its organisation in the description (`株式会社Xが…`, `Xは…`).
         if rec.victims.is_empty() {
             let lead_end = article::nth_sentence_end(t, desc.start, desc.end, 1);
-            let first = company_names(&t[desc.start..lead_end]).into_iter().next().map(|h| (desc.start + h.start, desc.start + h.end, h.name));
+            let first = company_names(&t[desc.start..lead_end])
+                .into_iter()
+                .next()
+                .map(|h| (desc.start + h.start, desc.start + h.end, h.name));
             if let Some((s, e, n)) = first {
                 let (a, b) = ctx.norm.orig_span(s, e);
                 rec.add_evidence("victims", n.clone(), a, b);
@@ -494,12 +746,29 @@ impl Extractor {
             }
         }
         let cats = fields::categories(ctx, t, &desc);
-        let cyber = |c: &Category| matches!(c, Category::Ransomware | Category::Malware | Category::Ddos | Category::Phishing | Category::Bec | Category::UnauthorizedAccess);
+        let cyber = |c: &Category| {
+            matches!(
+                c,
+                Category::Ransomware
+                    | Category::Malware
+                    | Category::Ddos
+                    | Category::Phishing
+                    | Category::Bec
+                    | Category::UnauthorizedAccess
+            )
+        };
         let forced = match cause {
-            Some("サイバー攻撃") => Some(cats.iter().map(|c| c.0).find(cyber).unwrap_or(Category::UnauthorizedAccess)),
+            Some("サイバー攻撃") => Some(
+                cats.iter()
+                    .map(|c| c.0)
+                    .find(cyber)
+                    .unwrap_or(Category::UnauthorizedAccess),
+            ),
             Some("不正アクセス") => Some(Category::UnauthorizedAccess),
             Some("誤送信") | Some("誤送付") => Some(Category::Misdelivery),
-            Some("誤設定") | Some("誤公開") | Some("誤表示") => Some(Category::Misconfiguration),
+            Some("誤設定") | Some("誤公開") | Some("誤表示") => {
+                Some(Category::Misconfiguration)
+            }
             Some("紛失") | Some("誤廃棄") => Some(Category::Loss),
             Some("盗難") => Some(Category::Theft),
             Some("不具合") => Some(Category::Bug),

@@ -53,7 +53,8 @@ const UNIT_BEFORE: &str = "年月和成日";
 fn fold_char(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{3000}' | '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{200B}' => " ",
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => "-",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => "-",
         '\u{301C}' | '\u{FF5E}' | '\u{223C}' | '\u{223E}' | '\u{02DC}' => "~",
         '\u{FF08}' => "(",
         '\u{FF09}' => ")",
@@ -88,7 +89,9 @@ fn fold_char(c: char) -> Option<&'static str> {
 /// Full-width digits and Latin letters to ASCII.
 fn fold_alnum(c: char) -> Option<char> {
     match c {
-        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0)
+        }
         _ => None,
     }
 }
@@ -101,12 +104,34 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Characters that end a sentence or a heading: no join after them.
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '!' | '?' | '！' | '？' | ':' | '：' | '」' | '』' | ')' | '）' | '】')
+    matches!(
+        c,
+        '。' | '!' | '?' | '！' | '？' | ':' | '：' | '」' | '』' | ')' | '）' | '】'
+    )
 }
 
 /// Characters that start a list item, a numbered line or a heading.
 fn starts_block(c: char) -> bool {
-    matches!(c, '・' | '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '※' | '*' | '-' | '(' | '（' | '【' | '「' | '〇' | '①'..='⑳') || c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
+    matches!(
+        c,
+        '・' | '•'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '※'
+            | '*'
+            | '-'
+            | '('
+            | '（'
+            | '【'
+            | '「'
+            | '〇'
+            | '①'..='⑳'
+    ) || c.is_ascii_digit()
+        || ('\u{FF10}'..='\u{FF19}').contains(&c)
 }
 
 /// Folds `text`, joining lines wrapped inside Japanese sentences.
@@ -184,14 +209,19 @@ fn line_lengths(chars: &[char]) -> Vec<usize> {
 /// A line break is a wrap inside a sentence when a long line stops in the
 /// middle of Japanese text and the next line goes on without starting a block.
 fn joins_wrapped_line(prev: char, next: char, this_len: usize, next_len: usize) -> bool {
-    this_len >= 28 && next_len > 0 && is_cjk(prev) && !ends_sentence(prev) && (is_cjk(next) || next == '」') && !starts_block(next)
+    this_len >= 28
+        && next_len > 0
+        && is_cjk(prev)
+        && !ends_sentence(prev)
+        && (is_cjk(next) || next == '」')
+        && !starts_block(next)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn orig<'a>(text: &'a str, n: &Normalized, s: usize, e: usize) -> String {
+    fn orig(text: &str, n: &Normalized, s: usize, e: usize) -> String {
         let (a, b) = n.orig_span(s, e);
         text.chars().skip(a).take(b - a).collect()
     }
@@ -216,7 +246,10 @@ mod tests {
 
     #[test]
     fn spaces_after_a_row_number_stay() {
-        assert_eq!(normalize("1 誤設定 ファイルを公開").text, "1 誤設定 ファイルを公開");
+        assert_eq!(
+            normalize("1 誤設定 ファイルを公開").text,
+            "1 誤設定 ファイルを公開"
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 /// A number written with Japanese myriads (億, 万) or thousands separators.
-const JA_NUM: &str = r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d[\d,]*)?)?";
+const JA_NUM: &str =
+    r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d[\d,]*)?)?";
 
 static COUNT_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(最大|約|およそ|少なくとも|計|合計|総数)?\s*({JA_NUM})\s*(件|人|名|世帯|団体|通|事業者|法人|アカウント|回)(分)?")).unwrap()
@@ -15,10 +16,16 @@ static COUNT_EN: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(up to |more than |over |nearly |approximately |about |some |at least )?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion|thousand))?\s+((?:current and former |former |affected |of its |of their )?(?:customers|patients|people|individuals|records|accounts|users|employees|members|students|clients|consumers|persons|cards|credit cards|passengers|guests|residents|subscribers|donors|voters|taxpayers|applicants|email addresses))\b").unwrap()
 });
 static MONEY_JA: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(r"({JA_NUM})\s*(百万|千万|千)?\s*(円|ドル|米ドル|ユーロ)")).unwrap()
+    Regex::new(&format!(
+        r"({JA_NUM})\s*(百万|千万|千)?\s*(円|ドル|米ドル|ユーロ)"
+    ))
+    .unwrap()
 });
 static MONEY_EN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)(US\$|\$|€|£|¥)\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m|bn|k)\b)?").unwrap()
+    Regex::new(
+        r"(?i)(US\$|\$|€|£|¥)\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m|bn|k)\b)?",
+    )
+    .unwrap()
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +60,7 @@ pub fn parse_ja_number(s: &str) -> Option<u64> {
     if !rest.is_empty() {
         total += rest.parse::<f64>().ok()?;
     }
-    (total.is_finite() && total >= 0.0 && total < 1e18).then_some(total.round() as u64)
+    (0.0..1e18).contains(&total).then_some(total.round() as u64)
 }
 
 fn scale(word: Option<&str>) -> f64 {
@@ -66,46 +73,104 @@ fn scale(word: Option<&str>) -> f64 {
 }
 
 /// Words before a count that say it counts staff, not victims (`従業員1人`).
-const STAFF_BEFORE: &[&str] = &["従業員", "職員", "社員", "作業員", "担当者", "医師", "委員", "スタッフ", "男性", "女性"];
+const STAFF_BEFORE: &[&str] = &[
+    "従業員",
+    "職員",
+    "社員",
+    "作業員",
+    "担当者",
+    "医師",
+    "委員",
+    "スタッフ",
+    "男性",
+    "女性",
+];
 /// Words after a count that say it is a rate or a batch (`200件ずつ`).
-const NOT_TOTAL_AFTER: &[&str] = &["ずつ", "ごと", "当たり", "あたり", "以上の企業", "歳", "未満"];
+const NOT_TOTAL_AFTER: &[&str] = &[
+    "ずつ",
+    "ごと",
+    "当たり",
+    "あたり",
+    "以上の企業",
+    "歳",
+    "未満",
+];
 
 pub fn find_counts(text: &str) -> Vec<CountHit> {
     let mut out = Vec::new();
     for c in COUNT_JA.captures_iter(text) {
-        let (Some(m), Some(n), Some(u)) = (c.get(0), c.get(2), c.get(3)) else { continue };
-        if text[..n.start()].chars().next_back().is_some_and(|p| p.is_ascii_digit() || p == '第' || p == '.' || p == '-') {
+        let (Some(m), Some(n), Some(u)) = (c.get(0), c.get(2), c.get(3)) else {
+            continue;
+        };
+        if text[..n.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_ascii_digit() || p == '第' || p == '.' || p == '-')
+        {
             continue;
         }
-        let before: String = text[..m.start()].chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let before: String = text[..m.start()]
+            .chars()
+            .rev()
+            .take(6)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if STAFF_BEFORE.iter().any(|w| before.ends_with(w)) {
             continue;
         }
         let after = &text[m.end()..];
-        if NOT_TOTAL_AFTER.iter().any(|w| after.starts_with(w)) || after.starts_with('(') && after[1..].chars().take(4).any(|c| c == '歳') {
+        if NOT_TOTAL_AFTER.iter().any(|w| after.starts_with(w))
+            || after.starts_with('(') && after[1..].chars().take(4).any(|c| c == '歳')
+        {
             continue;
         }
         // 回 counts only accesses (`106回アクセス`), not repetitions.
         if u.as_str() == "回" && !after.starts_with("アクセス") {
             continue;
         }
-        let Some(count) = parse_ja_number(n.as_str()) else { continue };
+        let Some(count) = parse_ja_number(n.as_str()) else {
+            continue;
+        };
         if count == 0 {
             continue;
         }
-        let unit = format!("{}{}", u.as_str(), c.get(4).map(|x| x.as_str()).unwrap_or(""));
-        out.push(CountHit { start: m.start(), end: m.end(), count, unit, max: c.get(1).is_some_and(|q| q.as_str() == "最大") });
+        let unit = format!(
+            "{}{}",
+            u.as_str(),
+            c.get(4).map(|x| x.as_str()).unwrap_or("")
+        );
+        out.push(CountHit {
+            start: m.start(),
+            end: m.end(),
+            count,
+            unit,
+            max: c.get(1).is_some_and(|q| q.as_str() == "最大"),
+        });
     }
     for c in COUNT_EN.captures_iter(text) {
-        let (Some(m), Some(n), Some(what)) = (c.get(0), c.get(2), c.get(4)) else { continue };
-        let Ok(v) = n.as_str().replace(',', "").parse::<f64>() else { continue };
+        let (Some(m), Some(n), Some(what)) = (c.get(0), c.get(2), c.get(4)) else {
+            continue;
+        };
+        let Ok(v) = n.as_str().replace(',', "").parse::<f64>() else {
+            continue;
+        };
         let count = (v * scale(c.get(3).map(|x| x.as_str()))).round() as u64;
-        if count == 0 || (1900..=2100).contains(&count) && c.get(3).is_none() && !n.as_str().contains(',') {
+        if count == 0
+            || (1900..=2100).contains(&count) && c.get(3).is_none() && !n.as_str().contains(',')
+        {
             continue;
         }
         let unit = what.as_str().rsplit(' ').next().unwrap_or("").to_string();
         let q = c.get(1).map(|x| x.as_str().trim().to_ascii_lowercase());
-        out.push(CountHit { start: m.start(), end: m.end(), count, unit, max: q.as_deref() == Some("up to") });
+        out.push(CountHit {
+            start: m.start(),
+            end: m.end(),
+            count,
+            unit,
+            max: q.as_deref() == Some("up to"),
+        });
     }
     out.sort_by_key(|h| h.start);
     out
@@ -114,11 +179,19 @@ pub fn find_counts(text: &str) -> Vec<CountHit> {
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
     for c in MONEY_JA.captures_iter(text) {
-        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else { continue };
-        if text[..n.start()].chars().next_back().is_some_and(|p| p.is_ascii_digit() || p == '.') {
+        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if text[..n.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_ascii_digit() || p == '.')
+        {
             continue;
         }
-        let Some(base) = parse_ja_number(n.as_str()) else { continue };
+        let Some(base) = parse_ja_number(n.as_str()) else {
+            continue;
+        };
         let factor: u64 = match c.get(2).map(|x| x.as_str()) {
             Some("百万") => 1_000_000,
             Some("千万") => 10_000_000,
@@ -130,11 +203,20 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             "ユーロ" => "EUR",
             _ => "USD",
         };
-        out.push(MoneyHit { start: m.start(), end: m.end(), amount: base.saturating_mul(factor), currency });
+        out.push(MoneyHit {
+            start: m.start(),
+            end: m.end(),
+            amount: base.saturating_mul(factor),
+            currency,
+        });
     }
     for c in MONEY_EN.captures_iter(text) {
-        let (Some(m), Some(n)) = (c.get(0), c.get(2)) else { continue };
-        let Ok(v) = n.as_str().replace(',', "").parse::<f64>() else { continue };
+        let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
+        let Ok(v) = n.as_str().replace(',', "").parse::<f64>() else {
+            continue;
+        };
         let amount = (v * scale(c.get(3).map(|x| x.as_str()))).round() as u64;
         let currency = match &c[1] {
             "€" => "EUR",
@@ -143,7 +225,12 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             _ => "USD",
         };
         if amount > 0 {
-            out.push(MoneyHit { start: m.start(), end: m.end(), amount, currency });
+            out.push(MoneyHit {
+                start: m.start(),
+                end: m.end(),
+                amount,
+                currency,
+            });
         }
     }
     out.sort_by_key(|h| h.start);
@@ -163,7 +250,10 @@ mod tests {
 
     #[test]
     fn japanese_counts() {
-        assert_eq!(counts("2,312件、39万件、1万1379件、最大10,450件、約1000人分"), [2312, 390000, 11379, 10450, 1000]);
+        assert_eq!(
+            counts("2,312件、39万件、1万1379件、最大10,450件、約1000人分"),
+            [2312, 390000, 11379, 10450, 1000]
+        );
         assert_eq!(counts("顧客最大2110人分の情報"), [2110]);
         assert!(find_counts("最大1,846名")[0].max);
         assert_eq!(counts("17世帯37人分、500通"), [17, 37, 500]);
@@ -171,7 +261,10 @@ mod tests {
 
     #[test]
     fn staff_batches_and_ages_are_not_counts() {
-        assert!(counts("従業員1人のパソコン、200件ずつ送信、作業員1名(71歳)、パソコン8台、3日間").is_empty());
+        assert!(
+            counts("従業員1人のパソコン、200件ずつ送信、作業員1名(71歳)、パソコン8台、3日間")
+                .is_empty()
+        );
         assert_eq!(counts("700回にわたって送信、106回アクセス"), [106]);
     }
 
@@ -181,13 +274,19 @@ mod tests {
         assert_eq!(money("3億8,000万円の被害"), [380_000_000]);
         assert_eq!(money("その他費用に168百万円"), [168_000_000]);
         assert_eq!(money("125万ドルの罰金"), [1_250_000]);
-        assert_eq!(money("a $1.25 million fine and $50,000"), [1_250_000, 50_000]);
+        assert_eq!(
+            money("a $1.25 million fine and $50,000"),
+            [1_250_000, 50_000]
+        );
         assert_eq!(money("約2億円"), [200_000_000]);
     }
 
     #[test]
     fn english_counts() {
-        assert_eq!(counts("affecting 180,000 customers and 9.4 million passengers"), [180_000, 9_400_000]);
+        assert_eq!(
+            counts("affecting 180,000 customers and 9.4 million passengers"),
+            [180_000, 9_400_000]
+        );
         assert!(counts("In 2019 users").is_empty());
     }
 }

@@ -7,27 +7,141 @@ use crate::normalize::is_cjk;
 
 /// Company-form words, longest first so that `医療法人社団` wins over `医療法人`.
 pub const FORMS: &[&str] = &[
-    "特定非営利活動法人", "地方独立行政法人", "医療法人社団", "医療法人財団", "国立大学法人", "公立大学法人", "独立行政法人", "一般社団法人", "一般財団法人",
-    "公益社団法人", "公益財団法人", "社会福祉法人", "生活協同組合", "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "医療法人", "学校法人", "宗教法人",
-    "協同組合", "弁護士法人", "税理士法人", "司法書士法人", "監査法人", "NPO法人", "(株)", "(有)",
+    "特定非営利活動法人",
+    "地方独立行政法人",
+    "医療法人社団",
+    "医療法人財団",
+    "国立大学法人",
+    "公立大学法人",
+    "独立行政法人",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "社会福祉法人",
+    "生活協同組合",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "医療法人",
+    "学校法人",
+    "宗教法人",
+    "協同組合",
+    "弁護士法人",
+    "税理士法人",
+    "司法書士法人",
+    "監査法人",
+    "NPO法人",
+    "(株)",
+    "(有)",
 ];
 
 /// Words that are never a victim's name even where a name stands.
 const NOT_NAMES: &[&str] = &[
-    "同社", "同県", "同市", "同町", "同村", "同院", "同法人", "同省", "同庁", "同大学", "同病院", "当社", "弊社", "当院", "本学", "当法人", "同グループ", "当グループ", "県", "市", "町", "村",
-    "男性", "女性", "社員", "職員", "従業員", "担当者", "攻撃者", "第三者", "研究者", "筆者", "犯人", "容疑者", "利用者", "顧客", "会員", "患者", "同センター", "同事務所", "同機構",
-    "復習", "概要", "まとめ", "追記", "参考", "関連", "経緯", "原因", "対応", "今後", "小技", "事件", "事故", "おさらい", "同ショップ", "子会社", "親会社", "上場企業", "企業",
+    "同社",
+    "同県",
+    "同市",
+    "同町",
+    "同村",
+    "同院",
+    "同法人",
+    "同省",
+    "同庁",
+    "同大学",
+    "同病院",
+    "当社",
+    "弊社",
+    "当院",
+    "本学",
+    "当法人",
+    "同グループ",
+    "当グループ",
+    "県",
+    "市",
+    "町",
+    "村",
+    "男性",
+    "女性",
+    "社員",
+    "職員",
+    "従業員",
+    "担当者",
+    "攻撃者",
+    "第三者",
+    "研究者",
+    "筆者",
+    "犯人",
+    "容疑者",
+    "利用者",
+    "顧客",
+    "会員",
+    "患者",
+    "同センター",
+    "同事務所",
+    "同機構",
+    "復習",
+    "概要",
+    "まとめ",
+    "追記",
+    "参考",
+    "関連",
+    "経緯",
+    "原因",
+    "対応",
+    "今後",
+    "小技",
+    "事件",
+    "事故",
+    "おさらい",
+    "同ショップ",
+    "子会社",
+    "親会社",
+    "上場企業",
+    "企業",
 ];
 
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
 const NOT_IN_NAMES: &[&str] = &[
-    "情報", "流出", "漏えい", "漏洩", "不正", "攻撃", "ランサムウェア", "マルウェア", "ウイルス", "メール", "被害", "感染", "事案", "セキュリティ", "サイバー", "ギャング", "ハッカー",
-    "パスワード", "について", "お知らせ", "お詫び", "調査", "報告", "年", "月", "件", "名", "人",
+    "情報",
+    "流出",
+    "漏えい",
+    "漏洩",
+    "不正",
+    "攻撃",
+    "ランサムウェア",
+    "マルウェア",
+    "ウイルス",
+    "メール",
+    "被害",
+    "感染",
+    "事案",
+    "セキュリティ",
+    "サイバー",
+    "ギャング",
+    "ハッカー",
+    "パスワード",
+    "について",
+    "お知らせ",
+    "お詫び",
+    "調査",
+    "報告",
+    "年",
+    "月",
+    "件",
+    "名",
+    "人",
 ];
 
 /// Characters a name is made of (besides company-form words).
 pub fn is_name_char(c: char) -> bool {
-    (is_cjk(c) && !is_hiragana(c)) || c.is_ascii_alphanumeric() || matches!(c, '・' | '&' | '＆' | 'ー' | '-' | '.' | '_' | '\'' | '々' | 'ヶ')
+    (is_cjk(c) && !is_hiragana(c))
+        || c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '・' | '&' | '＆' | 'ー' | '-' | '.' | '_' | '\'' | '々' | 'ヶ'
+        )
 }
 
 pub fn is_hiragana(c: char) -> bool {
@@ -36,12 +150,48 @@ pub fn is_hiragana(c: char) -> bool {
 
 /// Particles and verbs that end a name written with a company form and hiragana
 /// (`株式会社ゆとりの空間において`).
-const NAME_ENDS: &[&str] = &["において", "における", "について", "による", "により", "から", "より", "が", "は", "を", "に", "で", "と", "や", "も", "へ", "では", "などが"];
+const NAME_ENDS: &[&str] = &[
+    "において",
+    "における",
+    "について",
+    "による",
+    "により",
+    "から",
+    "より",
+    "が",
+    "は",
+    "を",
+    "に",
+    "で",
+    "と",
+    "や",
+    "も",
+    "へ",
+    "では",
+    "などが",
+];
 
 /// Trims a candidate and says whether it can be an organisation's name.
 pub fn clean_name(raw: &str) -> Option<String> {
-    let mut s = raw.trim().trim_matches(|c: char| matches!(c, '「' | '」' | '『' | '』' | '"' | '、' | ',' | ':' | '・' | ' ' | '-' | '.'));
-    for lead in ["連結子会社", "子会社", "親会社", "同社", "当社", "弊社", "関連会社", "グループ会社", "上場企業", "大手", "傘下の"] {
+    let mut s = raw.trim().trim_matches(|c: char| {
+        matches!(
+            c,
+            '「' | '」' | '『' | '』' | '"' | '、' | ',' | ':' | '・' | ' ' | '-' | '.'
+        )
+    });
+    for lead in [
+        "連結子会社",
+        "子会社",
+        "親会社",
+        "同社",
+        "当社",
+        "弊社",
+        "関連会社",
+        "グループ会社",
+        "上場企業",
+        "大手",
+        "傘下の",
+    ] {
         if let Some(rest) = s.strip_prefix(lead) {
             if rest.chars().count() >= 2 {
                 s = rest;
@@ -53,13 +203,21 @@ pub fn clean_name(raw: &str) -> Option<String> {
     if !(2..=40).contains(&n) || NOT_NAMES.contains(&s) {
         return None;
     }
-    if s.chars().next().is_some_and(|c| c.is_ascii_digit()) || s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || s.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return None;
     }
     if NOT_IN_NAMES.iter().any(|w| s.contains(w)) && !FORMS.iter().any(|f| s.contains(f)) {
         return None;
     }
-    if s.ends_with("男性") || s.ends_with("女性") || s.ends_with('氏') || s.ends_with("さん") || s.ends_with("者") {
+    if s.ends_with("男性")
+        || s.ends_with("女性")
+        || s.ends_with('氏')
+        || s.ends_with("さん")
+        || s.ends_with("者")
+    {
         return None;
     }
     if s.contains('○') || s.contains('〇') || s.contains('●') || s.contains("XX") {
@@ -81,16 +239,41 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         }
     }
     // A company form a little earlier, with hiragana between (`株式会社きんでん`).
-    let window_start = head[..start].char_indices().rev().nth(12).map(|(i, _)| i).unwrap_or(0);
+    let window_start = head[..start]
+        .char_indices()
+        .rev()
+        .nth(12)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
     let window = &head[window_start..start];
-    if let Some((fi, f)) = FORMS.iter().filter_map(|f| window.rfind(f).map(|i| (i, *f))).max_by_key(|(i, _)| *i) {
+    if let Some((fi, f)) = FORMS
+        .iter()
+        .filter_map(|f| window.rfind(f).map(|i| (i, *f)))
+        .max_by_key(|(i, _)| *i)
+    {
         let between = &window[fi + f.len()..];
-        if !between.is_empty() && between.chars().all(|c| is_hiragana(c) || is_name_char(c)) && !NAME_ENDS.iter().any(|p| between.contains(p) && p.chars().count() > 1) {
+        if !between.is_empty()
+            && between.chars().all(|c| is_hiragana(c) || is_name_char(c))
+            && !NAME_ENDS
+                .iter()
+                .any(|p| between.contains(p) && p.chars().count() > 1)
+        {
             start = window_start + fi;
         }
     }
     // A count or an amount right before a name is not part of it (`6億8300万円クロガネ工業`).
-    if let Some(cut) = head[start..end].char_indices().filter(|&(i, c)| "円件人名年月日".contains(c) && head[start..start + i].chars().next_back().is_some_and(|p| p.is_ascii_digit() || "万億千百".contains(p))).map(|(i, c)| i + c.len_utf8()).last() {
+    if let Some(cut) = head[start..end]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            "円件人名年月日".contains(c)
+                && head[start..start + i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| p.is_ascii_digit() || "万億千百".contains(p))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+    {
         start += cut;
     }
     let raw = head[start..end].trim_start_matches(['(', ')']);
@@ -109,8 +292,7 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
     let body = body.strip_prefix(' ').unwrap_or(body);
     let offset = rest.len() - body.len();
     let mut end = 0;
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in body.char_indices() {
         if is_name_char(c) {
             end = i + c.len_utf8();
             continue;
@@ -118,13 +300,21 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
         if form.is_some() && is_hiragana(c) {
             let tail = &body[i..];
             // `株式会社えにしブライダルの元社員`: の after katakana or kanji is a particle.
-            if c == 'の' && body[..i].chars().next_back().is_some_and(|p| !is_hiragana(p)) && end > 0 {
+            if c == 'の'
+                && body[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| !is_hiragana(p))
+                && end > 0
+            {
                 break;
             }
             // A one-character particle ends the name only where no hiragana follows it:
             // `株式会社きたかぜが感染` ends at が, `株式会社えにしブライダル` goes on.
             let ends = NAME_ENDS.iter().any(|p| {
-                tail.starts_with(p) && (p.chars().count() > 1 || !tail[p.len()..].chars().next().is_some_and(is_hiragana))
+                tail.starts_with(p)
+                    && (p.chars().count() > 1
+                        || !tail[p.len()..].chars().next().is_some_and(is_hiragana))
             });
             if ends && end > 0 {
                 break;
@@ -157,15 +347,36 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        let Some((f_at, f)) = FORMS.iter().filter_map(|f| rest.find(f).map(|p| (p, *f))).min_by_key(|(p, f)| (*p, usize::MAX - f.len())) else { break };
+        let Some((f_at, f)) = FORMS
+            .iter()
+            .filter_map(|f| rest.find(f).map(|p| (p, *f)))
+            .min_by_key(|(p, f)| (*p, usize::MAX - f.len()))
+        else {
+            break;
+        };
         let at = i + f_at;
         let before = text[..at].chars().next_back();
         let after = text[at + f.len()..].chars().next();
         // `X株式会社`: the name runs before the form.
-        let suffix_form = before.is_some_and(is_name_char) && !after.is_some_and(|c| is_name_char(c) && !before.is_some_and(is_name_char));
-        let before_hit = if suffix_form { name_before(text, at).map(|(s, n)| OrgHit { start: s, end: at + f.len(), name: format!("{n}{f}") }) } else { None };
+        let suffix_form = before.is_some_and(is_name_char)
+            && !after.is_some_and(|c| is_name_char(c) && !before.is_some_and(is_name_char));
+        let before_hit = if suffix_form {
+            name_before(text, at).map(|(s, n)| OrgHit {
+                start: s,
+                end: at + f.len(),
+                name: format!("{n}{f}"),
+            })
+        } else {
+            None
+        };
         // When the words before a form are no name (`…サイバー攻撃株式会社X`), the name follows it.
-        let hit = before_hit.or_else(|| name_after(text, at).map(|(e, n)| OrgHit { start: at, end: e, name: n }));
+        let hit = before_hit.or_else(|| {
+            name_after(text, at).map(|(e, n)| OrgHit {
+                start: at,
+                end: e,
+                name: n,
+            })
+        });
         match hit {
             Some(h) if !out.iter().any(|o| o.start < h.end && h.start < o.end) => {
                 i = h.end.max(at + f.len());
@@ -179,7 +390,11 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
 
 /// Whether a name carries a company form or ends like an organisation.
 pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
-    FORMS.iter().any(|f| name.contains(f)) || suffixes.find_all(name).last().is_some_and(|m| m.end == name.len())
+    FORMS.iter().any(|f| name.contains(f))
+        || suffixes
+            .find_all(name)
+            .last()
+            .is_some_and(|m| m.end == name.len())
 }
 
 /// Compares two names the way readers do: company forms and spaces ignored,
@@ -211,11 +426,26 @@ mod tests {
             names("上場企業ではミナト精工株式会社や株式会社アオバ、株式会社きたかぜ、北浜フーズ株式会社などが感染を公表。"),
             ["ミナト精工株式会社", "株式会社アオバ", "株式会社きたかぜ", "北浜フーズ株式会社"]
         );
-        assert_eq!(names("子会社である株式会社ことりの森において"), ["株式会社ことりの森"]);
-        assert_eq!(names("株式会社えにしブライダルの元社員"), ["株式会社えにしブライダル"]);
-        assert_eq!(names("6金融サイバー攻撃株式会社ハナミズキ証券で"), ["株式会社ハナミズキ証券"]);
-        assert_eq!(names("受託事業者((株)サンプルデータ西)のヘルプデスク"), ["(株)サンプルデータ西"]);
-        assert_eq!(names("株式会社 港回漕店(minato-kaiso.example.jp)"), ["株式会社 港回漕店"]);
+        assert_eq!(
+            names("子会社である株式会社ことりの森において"),
+            ["株式会社ことりの森"]
+        );
+        assert_eq!(
+            names("株式会社えにしブライダルの元社員"),
+            ["株式会社えにしブライダル"]
+        );
+        assert_eq!(
+            names("6金融サイバー攻撃株式会社ハナミズキ証券で"),
+            ["株式会社ハナミズキ証券"]
+        );
+        assert_eq!(
+            names("受託事業者((株)サンプルデータ西)のヘルプデスク"),
+            ["(株)サンプルデータ西"]
+        );
+        assert_eq!(
+            names("株式会社 港回漕店(minato-kaiso.example.jp)"),
+            ["株式会社 港回漕店"]
+        );
     }
 
     #[test]

@@ -23,14 +23,23 @@ pub fn lines(text: &str) -> Vec<Line> {
             start = i + 1;
         }
     }
-    out.push(Line { start, end: text.len() });
+    out.push(Line {
+        start,
+        end: text.len(),
+    });
     out
 }
 
 /// A blank line, or a rule drawn with dashes or box characters.
 fn is_blank(text: &str, l: &Line) -> bool {
     let t = text[l.start..l.end].trim();
-    t.is_empty() || t.chars().all(|c| matches!(c, '―' | '-' | '=' | '━' | '─' | '_' | '*' | '~' | '＝' | '・'))
+    t.is_empty()
+        || t.chars().all(|c| {
+            matches!(
+                c,
+                '―' | '-' | '=' | '━' | '─' | '_' | '*' | '~' | '＝' | '・'
+            )
+        })
 }
 
 /// Whether line `i` reads as a heading.
@@ -42,7 +51,11 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
-    if matches!(first, '・' | '•' | '○' | '※' | '*' | '(' | '①' | '〇' | '<' | '>' | '|') || s.starts_with("出典") {
+    if matches!(
+        first,
+        '・' | '•' | '○' | '※' | '*' | '(' | '①' | '〇' | '<' | '>' | '|'
+    ) || s.starts_with("出典")
+    {
         return false;
     }
     let prev_blank = i == 0 || is_blank(text, &lines[i - 1]);
@@ -74,7 +87,9 @@ impl Section {
 /// Sections of `text[range]`.
 pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
     let all = lines(text);
-    let in_range: Vec<usize> = (0..all.len()).filter(|&i| all[i].start >= from && all[i].end <= to).collect();
+    let in_range: Vec<usize> = (0..all.len())
+        .filter(|&i| all[i].start >= from && all[i].end <= to)
+        .collect();
     let mut out: Vec<Section> = Vec::new();
     let mut cur: Option<Section> = None;
     for &i in &in_range {
@@ -85,9 +100,19 @@ pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
                 c.end = l.start;
                 out.push(c);
             }
-            cur = Some(Section { start: l.start, heading_end: l.end, end: l.end, closes: false });
+            cur = Some(Section {
+                start: l.start,
+                heading_end: l.end,
+                end: l.end,
+                closes: false,
+            });
         } else if cur.is_none() && !line.is_empty() {
-            cur = Some(Section { start: l.start, heading_end: l.start, end: l.end, closes: false });
+            cur = Some(Section {
+                start: l.start,
+                heading_end: l.start,
+                end: l.end,
+                closes: false,
+            });
         }
         if let Some(c) = cur.as_mut() {
             c.end = l.end;
@@ -111,7 +136,14 @@ mod tests {
         let t = "ミナト精工 不正アクセスの調査結果\n\nミナト精工は5/10、調査結果を公表しました。\n\n流出した情報\n\n氏名と住所です。\n出典:ミナト精工\n\n別の記事\n\n本文。";
         let s = sections(t, 0, t.len());
         let heads: Vec<&str> = s.iter().map(|x| x.heading(t)).collect();
-        assert_eq!(heads, ["ミナト精工 不正アクセスの調査結果", "流出した情報", "別の記事"]);
+        assert_eq!(
+            heads,
+            [
+                "ミナト精工 不正アクセスの調査結果",
+                "流出した情報",
+                "別の記事"
+            ]
+        );
         assert!(s[1].closes);
         assert!(!s[0].closes);
     }

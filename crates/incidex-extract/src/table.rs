@@ -25,7 +25,9 @@ pub struct Table {
 fn is_header(line: &str) -> bool {
     let l = line.trim();
     let n = l.chars().count();
-    n <= 60 && (l.starts_with("No") || l.starts_with("番号") || l.starts_with('#')) && (l.contains("原因") || l.contains("業種") || l.contains("概要"))
+    n <= 60
+        && (l.starts_with("No") || l.starts_with("番号") || l.starts_with('#'))
+        && (l.contains("原因") || l.contains("業種") || l.contains("概要"))
 }
 
 /// The number a row starts with: `12 製造業 …`, `12`, or run together `12製造業…`.
@@ -41,7 +43,10 @@ fn row_number(line: &str, expected: u32) -> Option<(u32, usize)> {
     let spaced = after.is_empty() || after.starts_with(' ') || after.starts_with('\t');
     // Cells run together only count when the number is the one expected next and
     // a Japanese word follows (not `12月`, `3件`).
-    let joined = n == expected && after.chars().next().is_some_and(|c| crate::normalize::is_cjk(c) && !"年月日件名人時分台万億円".contains(c));
+    let joined = n == expected
+        && after.chars().next().is_some_and(|c| {
+            crate::normalize::is_cjk(c) && !"年月日件名人時分台万億円".contains(c)
+        });
     (spaced || joined).then_some((n, lead))
 }
 
@@ -65,7 +70,13 @@ pub fn find_tables(text: &str) -> Vec<Table> {
                     if let Some(last) = rows.last_mut() {
                         last.end = ls[j].start;
                     }
-                    rows.push(Row { number: n, start: ls[j].start + lead, cells_end: ls[j].start + lead, end: ls[j].end, cells: Vec::new() });
+                    rows.push(Row {
+                        number: n,
+                        start: ls[j].start + lead,
+                        cells_end: ls[j].start + lead,
+                        end: ls[j].end,
+                        cells: Vec::new(),
+                    });
                     expected += 1;
                 }
             }
@@ -115,7 +126,11 @@ fn split_cells(text: &str, row: &mut Row) {
         let token_start = at + (rest.len() - trimmed.len());
         let token_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
         let token = &trimmed[..token_len];
-        if token.is_empty() || token.chars().count() > 16 || token.contains('。') || token.contains('、') {
+        if token.is_empty()
+            || token.chars().count() > 16
+            || token.contains('。')
+            || token.contains('、')
+        {
             break;
         }
         // A cell is followed by a space on the same line; a description is not a cell.

@@ -54,12 +54,17 @@ pub struct LexiconFile {
 
 impl LexiconFile {
     pub fn parse(label: &str, text: &str) -> Result<Self, LexiconError> {
-        let mut file: LexiconFile = toml::from_str(text)
-            .map_err(|e| LexiconError::Invalid { file: label.to_string(), reason: e.to_string() })?;
+        let mut file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Invalid {
+            file: label.to_string(),
+            reason: e.to_string(),
+        })?;
         file.source = label.to_string();
         for e in &file.entries {
             if e.value.trim().is_empty() {
-                return Err(LexiconError::Invalid { file: label.into(), reason: "an entry has an empty value".into() });
+                return Err(LexiconError::Invalid {
+                    file: label.into(),
+                    reason: "an entry has an empty value".into(),
+                });
             }
             if e.patterns.iter().any(|p| p.trim().is_empty()) {
                 return Err(LexiconError::Invalid {

@@ -25,16 +25,31 @@ use std::path::Path;
 /// The lexicon files compiled into the binary, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("malware.toml", include_str!("../data/malware.toml")),
-    ("threat_actors.toml", include_str!("../data/threat_actors.toml")),
+    (
+        "threat_actors.toml",
+        include_str!("../data/threat_actors.toml"),
+    ),
     ("categories.toml", include_str!("../data/categories.toml")),
     ("vectors.toml", include_str!("../data/vectors.toml")),
     ("data_types.toml", include_str!("../data/data_types.toml")),
     ("actions.toml", include_str!("../data/actions.toml")),
     ("sectors.toml", include_str!("../data/sectors.toml")),
-    ("company_forms.toml", include_str!("../data/company_forms.toml")),
-    ("org_suffixes.toml", include_str!("../data/org_suffixes.toml")),
-    ("table_causes.toml", include_str!("../data/table_causes.toml")),
-    ("non_incident.toml", include_str!("../data/non_incident.toml")),
+    (
+        "company_forms.toml",
+        include_str!("../data/company_forms.toml"),
+    ),
+    (
+        "org_suffixes.toml",
+        include_str!("../data/org_suffixes.toml"),
+    ),
+    (
+        "table_causes.toml",
+        include_str!("../data/table_causes.toml"),
+    ),
+    (
+        "non_incident.toml",
+        include_str!("../data/non_incident.toml"),
+    ),
     ("events.toml", include_str!("../data/events.toml")),
 ];
 
@@ -43,7 +58,10 @@ pub enum LexiconError {
     #[error("{file}: {reason}")]
     Invalid { file: String, reason: String },
     #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
 }
 
 /// All dimensions, each one [`Lexicon`] merged from the built-in file and any
@@ -57,7 +75,10 @@ pub struct LexiconSet {
 impl LexiconSet {
     /// The lexicons compiled into the binary.
     pub fn builtin() -> Result<Self, LexiconError> {
-        let mut set = LexiconSet { files: BTreeMap::new(), compiled: BTreeMap::new() };
+        let mut set = LexiconSet {
+            files: BTreeMap::new(),
+            compiled: BTreeMap::new(),
+        };
         for (name, text) in BUILTIN {
             set.merge(LexiconFile::parse(name, text)?);
         }
@@ -68,8 +89,10 @@ impl LexiconSet {
     /// Adds a user lexicon file; its `[meta] dimension` says which lexicon it extends.
     pub fn add_file(&mut self, path: &Path) -> Result<(), LexiconError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| LexiconError::Io { file: label.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            file: label.clone(),
+            source,
+        })?;
         self.add_text(&label, &text)
     }
 
@@ -103,7 +126,9 @@ impl LexiconSet {
     /// The lexicon of one dimension; an empty one when no file defines it.
     pub fn get(&self, dimension: &str) -> &Lexicon {
         static EMPTY: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-        self.compiled.get(dimension).unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
+        self.compiled
+            .get(dimension)
+            .unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
     }
 
     /// The dimensions and their source files, for corpus tests and `--list-lexicons`.

@@ -41,7 +41,11 @@ pub fn fold(s: &str) -> String {
 
 impl Lexicon {
     pub fn empty() -> Self {
-        Lexicon { automaton: None, targets: Vec::new(), values: Vec::new() }
+        Lexicon {
+            automaton: None,
+            targets: Vec::new(),
+            values: Vec::new(),
+        }
     }
 
     pub fn compile(file: &LexiconFile) -> Result<Self, LexiconError> {
@@ -67,14 +71,25 @@ impl Lexicon {
             }
         }
         if patterns.is_empty() {
-            return Ok(Lexicon { automaton: None, targets, values });
+            return Ok(Lexicon {
+                automaton: None,
+                targets,
+                values,
+            });
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
-            .map_err(|e| LexiconError::Invalid { file: file.source.clone(), reason: e.to_string() })?;
-        Ok(Lexicon { automaton: Some(automaton), targets, values })
+            .map_err(|e| LexiconError::Invalid {
+                file: file.source.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Lexicon {
+            automaton: Some(automaton),
+            targets,
+            values,
+        })
     }
 
     /// The canonical values, in file order.
@@ -84,7 +99,9 @@ impl Lexicon {
 
     /// Every non-overlapping leftmost-longest match in `text`.
     pub fn find_all<'a>(&'a self, text: &str) -> Vec<LexMatch<'a>> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
         ac.find_iter(text)
             .filter_map(|m| {
                 let t = &self.targets[m.pattern().as_usize()];
@@ -96,7 +113,13 @@ impl Lexicon {
                 if t.ascii_end && after.is_some_and(|c| c.is_ascii_alphanumeric()) {
                     return None;
                 }
-                Some(LexMatch { value: &t.value, tag: &t.tag, weight: t.weight, start: m.start(), end: m.end() })
+                Some(LexMatch {
+                    value: &t.value,
+                    tag: &t.tag,
+                    weight: t.weight,
+                    start: m.start(),
+                    end: m.end(),
+                })
             })
             .collect()
     }

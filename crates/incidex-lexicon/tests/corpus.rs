@@ -18,19 +18,31 @@ fn every_example_yields_exactly_its_expected_values() {
             let got: BTreeSet<&str> = lex.values_in(&fold(&ex.text)).into_iter().collect();
             let want: BTreeSet<&str> = ex.expect.iter().map(String::as_str).collect();
             if got != want {
-                failures.push(format!("{} {:?}: expected {:?}, got {:?}", file.source, ex.text, want, got));
+                failures.push(format!(
+                    "{} {:?}: expected {:?}, got {:?}",
+                    file.source, ex.text, want, got
+                ));
             }
         }
     }
     assert!(checked >= 20, "only {checked} examples");
-    assert!(failures.is_empty(), "{} failing examples:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing examples:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn check_vocab<V: Vocabulary>(set: &LexiconSet, dimension: &str) {
     let lex = set.get(dimension);
     assert!(!lex.values().is_empty(), "{dimension} has no entries");
     for v in lex.values() {
-        assert!(V::parse(v).is_ok(), "{dimension}: {v:?} is not a {} value", V::NAME);
+        assert!(
+            V::parse(v).is_ok(),
+            "{dimension}: {v:?} is not a {} value",
+            V::NAME
+        );
     }
 }
 
@@ -48,13 +60,25 @@ fn vocabulary_dimensions_use_only_vocabulary_values() {
 fn every_vector_data_type_and_action_has_at_least_one_pattern() {
     let set = LexiconSet::builtin().unwrap();
     for v in Vector::ALL {
-        assert!(set.get("vectors").values().iter().any(|x| x == v.as_str()), "vector {v} has no cue");
+        assert!(
+            set.get("vectors").values().iter().any(|x| x == v.as_str()),
+            "vector {v} has no cue"
+        );
     }
     for v in Action::ALL {
-        assert!(set.get("actions").values().iter().any(|x| x == v.as_str()), "action {v} has no cue");
+        assert!(
+            set.get("actions").values().iter().any(|x| x == v.as_str()),
+            "action {v} has no cue"
+        );
     }
     for v in DataType::ALL {
-        assert!(set.get("data_types").values().iter().any(|x| x == v.as_str()), "data type {v} has no cue");
+        assert!(
+            set.get("data_types")
+                .values()
+                .iter()
+                .any(|x| x == v.as_str()),
+            "data type {v} has no cue"
+        );
     }
 }
 
@@ -67,16 +91,29 @@ fn a_user_lexicon_extends_a_dimension_at_run_time() {
         "[meta]\ndimension = \"malware\"\n[[entry]]\nvalue = \"Zorblat\"\npatterns = [\"Zorblat\", \"ゾーブラット\"]\n",
     )
     .unwrap();
-    assert_eq!(set.get("malware").values_in("端末がゾーブラットに感染"), vec!["Zorblat"]);
-    assert!(set.get("malware").values_in("an Emotet wave").contains(&"Emotet"));
+    assert_eq!(
+        set.get("malware").values_in("端末がゾーブラットに感染"),
+        vec!["Zorblat"]
+    );
+    assert!(set
+        .get("malware")
+        .values_in("an Emotet wave")
+        .contains(&"Emotet"));
 }
 
 #[test]
 fn a_broken_user_lexicon_is_refused_with_its_name() {
     let mut set = LexiconSet::builtin().unwrap();
-    let err = set.add_text("mine.toml", "[meta]\ndimension = 3\n").unwrap_err();
+    let err = set
+        .add_text("mine.toml", "[meta]\ndimension = 3\n")
+        .unwrap_err();
     assert!(err.to_string().starts_with("mine.toml: "), "{err}");
-    let err = set.add_text("mine.toml", "[meta]\ndimension = \"malware\"\n[[entry]]\nvalue = \"X\"\npatterns = [\" \"]\n").unwrap_err();
+    let err = set
+        .add_text(
+            "mine.toml",
+            "[meta]\ndimension = \"malware\"\n[[entry]]\nvalue = \"X\"\npatterns = [\" \"]\n",
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("empty pattern"), "{err}");
 }
 

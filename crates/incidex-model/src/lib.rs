@@ -8,5 +8,8 @@
 mod record;
 mod vocab;
 
-pub use record::{Affected, Dates, EvidenceItem, Indicator, IndicatorType, Money, Organisation, Record, TimelineEvent};
+pub use record::{
+    Affected, Dates, EvidenceItem, Indicator, IndicatorType, Money, Organisation, Record,
+    TimelineEvent,
+};
 pub use vocab::{Action, Category, DataType, Qualifier, Sector, UnknownValue, Vector, Vocabulary};

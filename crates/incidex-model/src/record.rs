@@ -124,8 +124,17 @@ pub struct Organisation {
 
 impl Record {
     /// Adds an evidence span for a value of `field`, once per distinct value and span.
-    pub fn add_evidence(&mut self, field: &str, value: impl Into<String>, start: usize, end: usize) {
-        let item = EvidenceItem { value: value.into(), span: [start, end] };
+    pub fn add_evidence(
+        &mut self,
+        field: &str,
+        value: impl Into<String>,
+        start: usize,
+        end: usize,
+    ) {
+        let item = EvidenceItem {
+            value: value.into(),
+            span: [start, end],
+        };
         let items = self.evidence.entry(field.to_string()).or_default();
         if !items.contains(&item) {
             items.push(item);
@@ -133,16 +142,22 @@ impl Record {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_record_serialises_with_the_field_names_of_the_format() {
-        let mut r = Record { doc: "a.txt".into(), span: [3, 10], ..Default::default() };
+        let mut r = Record {
+            doc: "a.txt".into(),
+            span: [3, 10],
+            ..Default::default()
+        };
         r.category = Some(Category::Malware);
-        r.indicators.push(Indicator { kind: IndicatorType::Domain, value: "example.jp".into() });
+        r.indicators.push(Indicator {
+            kind: IndicatorType::Domain,
+            value: "example.jp".into(),
+        });
         r.add_evidence("category", "malware", 4, 9);
         r.add_evidence("category", "malware", 4, 9);
         let v: serde_json::Value = serde_json::to_value(&r).unwrap();

@@ -12,7 +12,11 @@ pub struct UnknownValue {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a known {} value", self.value, self.vocabulary)
+        write!(
+            f,
+            "{:?} is not a known {} value",
+            self.value, self.vocabulary
+        )
     }
 }
 
@@ -29,7 +33,10 @@ pub trait Vocabulary: Sized + Copy + 'static {
             .iter()
             .copied()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| UnknownValue { vocabulary: Self::NAME, value: s.to_string() })
+            .ok_or_else(|| UnknownValue {
+                vocabulary: Self::NAME,
+                value: s.to_string(),
+            })
     }
 }
 
@@ -218,7 +225,10 @@ mod tests {
     #[test]
     fn unknown_values_are_refused_with_the_vocabulary_named() {
         let err = Category::parse("earthquake").unwrap_err();
-        assert_eq!(err.to_string(), "\"earthquake\" is not a known category value");
+        assert_eq!(
+            err.to_string(),
+            "\"earthquake\" is not a known category value"
+        );
         assert_eq!(Vector::ALL.len(), 26);
         assert_eq!(DataType::ALL.len(), 28);
         assert_eq!(Action::ALL.len(), 15);
