@@ -30,11 +30,19 @@ pub fn valid_date(s: &str) -> bool {
 
 /// The current UTC time as RFC 3339 (seconds).
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The civil date of a day number.
@@ -58,11 +66,24 @@ mod tests {
     #[test]
     fn day_numbers_count_days() {
         assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2023-03-10").zip(day_number("2023-03-01")).map(|(a, b)| a - b), Some(9));
-        assert_eq!(day_number("2024-03-01").zip(day_number("2024-02-28")).map(|(a, b)| a - b), Some(2));
+        assert_eq!(
+            day_number("2023-03-10")
+                .zip(day_number("2023-03-01"))
+                .map(|(a, b)| a - b),
+            Some(9)
+        );
+        assert_eq!(
+            day_number("2024-03-01")
+                .zip(day_number("2024-02-28"))
+                .map(|(a, b)| a - b),
+            Some(2)
+        );
         assert_eq!(day_number("2023-03"), day_number("2023-03-15"));
         assert_eq!(day_number("2023-13-01"), None);
-        assert_eq!(civil_from_days(day_number("2023-07-03").unwrap_or(0)), (2023, 7, 3));
+        assert_eq!(
+            civil_from_days(day_number("2023-07-03").unwrap_or(0)),
+            (2023, 7, 3)
+        );
         assert!(valid_date("2023-07") && valid_date("2023-07-03") && !valid_date("July"));
     }
 }

@@ -9,7 +9,11 @@ pub enum StoreError {
     #[error("{path}: the database is corrupt ({reason}); restore it from a backup or ingest again into a new file")]
     Corrupt { path: PathBuf, reason: String },
     #[error("{path}: schema version {found} is newer than this incidex supports ({supported}); upgrade incidex")]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{path}: cannot open: {reason}")]
     Open { path: PathBuf, reason: String },
     #[error("{path}: {source}")]

@@ -108,7 +108,9 @@ impl Taxonomy {
         match self {
             Self::Incidex => if c.is_empty() { "(unknown)" } else { c }.to_string(),
             Self::Tsr => match c {
-                "unauthorized_access" | "malware" | "ransomware" | "phishing" | "bec" | "ddos" => "ウイルス感染・不正アクセス",
+                "unauthorized_access" | "malware" | "ransomware" | "phishing" | "bec" | "ddos" => {
+                    "ウイルス感染・不正アクセス"
+                }
                 "misdelivery" | "misconfiguration" | "bug" => "誤表示・誤送信",
                 "loss" => "紛失・誤廃棄",
                 "theft" => "盗難",
@@ -147,12 +149,16 @@ mod tests {
 
     #[test]
     fn every_category_has_a_class_in_each_taxonomy() {
-        for c in incidex_model::Category::ALL {
-            let c = <incidex_model::Category as incidex_model::Vocabulary>::as_str(*c);
+        use incidex_model::{Category, Vocabulary};
+        for c in Category::ALL {
+            let c = c.as_str();
             assert_ne!(category_ja(c), "不明");
             assert_ne!(Taxonomy::Tsr.class(Some(c)), "");
         }
-        assert_eq!(Taxonomy::Tsr.class(Some("ransomware")), "ウイルス感染・不正アクセス");
+        assert_eq!(
+            Taxonomy::Tsr.class(Some("ransomware")),
+            "ウイルス感染・不正アクセス"
+        );
         assert_eq!(Taxonomy::Veris.class(Some("misdelivery")), "Error");
         assert_eq!(Taxonomy::Jnsa.class(None), "その他");
     }

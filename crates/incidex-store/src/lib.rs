@@ -1,1 +1,39 @@
-//! placeholder
+//! The incidex incident store: an embedded SQLite database (WAL) of documents,
+//! the reports extracted from them, and the incidents those reports are
+//! linked into; with full-text search (FTS5 trigram, LIKE for one- and
+//! two-character terms), statistics, monthly tables, exports (JSON Lines, CSV,
+//! STIX 2.1, MISP) and a watchlist.
+//!
+//! The store takes records as input: it does not depend on the extractor.
+
+mod dates;
+mod error;
+mod export;
+mod filter;
+mod labels;
+mod link;
+mod misp;
+mod monthly;
+mod normalize;
+mod schema;
+mod search;
+mod stats;
+mod stix;
+mod store;
+mod view;
+mod watchlist;
+
+pub use dates::day_number;
+pub use error::{Result, StoreError};
+pub use export::ExportFormat;
+pub use filter::Filter;
+pub use labels::{category_ja, sector_ja, Taxonomy};
+pub use link::{LinkSummary, MAX_DAYS};
+pub use monthly::{render_csv, render_html, render_md, summary, thousands, MonthlyRow};
+pub use normalize::{normalize_name, same_name};
+pub use schema::SCHEMA_VERSION;
+pub use search::Hit;
+pub use stats::{By, StatsRow};
+pub use store::{sha256_hex, DocStatus, NewDocument, Store, Stored};
+pub use view::{Count, Event, Evidence, Fact, IncidentView, LinkView, ReportView};
+pub use watchlist::{Alert, Watch};

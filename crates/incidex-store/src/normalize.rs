@@ -31,8 +31,20 @@ const FORMS: &[&str] = &[
 ];
 
 /// Latin legal-form words removed when they stand as words.
-const LATIN_FORMS: &[&str] =
-    &["inc", "incorporated", "ltd", "limited", "co", "corp", "corporation", "llc", "plc", "gmbh", "company", "the"];
+const LATIN_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "co",
+    "corp",
+    "corporation",
+    "llc",
+    "plc",
+    "gmbh",
+    "company",
+    "the",
+];
 
 /// Labels that extraction sometimes leaves in front of a name.
 const LABELS: &[&str] = &["会社名", "社名", "法人名", "団体名"];
@@ -54,8 +66,11 @@ pub fn normalize_name(name: &str) -> String {
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
         .filter(|w| !w.is_empty() && !LATIN_FORMS.contains(w))
         .collect();
-    let mut out: String =
-        words.concat().chars().filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || *c == '・')).collect();
+    let mut out: String = words
+        .concat()
+        .chars()
+        .filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || *c == '・'))
+        .collect();
     // "X社" (but not 会社, 商社 … where nothing of a name would be left).
     if out.chars().count() >= 3 && out.ends_with('社') && !out.ends_with("会社") {
         out.pop();
@@ -72,7 +87,11 @@ pub fn same_name(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let (short, long) = if a.chars().count() <= b.chars().count() { (a, b) } else { (b, a) };
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     short.chars().count() >= 3 && long.contains(short)
 }
 

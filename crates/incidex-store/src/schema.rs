@@ -107,19 +107,21 @@ CREATE TABLE watchlist(
 );
 "#;
 
-/// Brings the schema to [`SCHEMA_VERSION`], refusing files that are not
-/// incidex databases or that a newer incidex wrote.
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    migrate_to(conn, path, SCHEMA_VERSION)
-}
-
 /// Migrates up to `target` (tests build older schemas with it).
 pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     let err = |e| classify(path, e);
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(err)?;
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(err)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(err)?;
     let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
         .map_err(err)?;
     if app != APPLICATION_ID && (tables > 0 || version > 0) {
         return Err(StoreError::NotADatabase {
@@ -128,16 +130,27 @@ pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()>
         });
     }
     if version > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
     if version >= target {
         return Ok(());
     }
     let tx = conn.transaction().map_err(err)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(version as usize) {
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(version as usize)
+    {
         tx.execute_batch(sql).map_err(|e| classify(path, e))?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| classify(path, e))?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(|e| classify(path, e))?;
     }
-    tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| classify(path, e))?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(|e| classify(path, e))?;
     tx.commit().map_err(err)
 }

@@ -74,19 +74,32 @@ impl Store {
     /// Opens with the schema migrated only up to `version` (for tests of migration).
     pub fn open_at_version(path: &Path, version: i64) -> Result<Store> {
         if path.is_dir() {
-            return Err(StoreError::Open { path: path.to_path_buf(), reason: "is a folder".into() });
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "is a folder".into(),
+            });
         }
         let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| classify(path, e))?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(|e| classify(path, e))?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| classify(path, e))?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(|e| classify(path, e))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(StoreError::Open { path: path.to_path_buf(), reason: format!("journal mode {mode}, not WAL") });
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("journal mode {mode}, not WAL"),
+            });
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| classify(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| classify(path, e))?;
         schema::migrate_to(&mut conn, path, version)?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The database file.
@@ -100,7 +113,9 @@ impl Store {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     /// Whether a document needs reading: see [`DocStatus`].
@@ -138,7 +153,11 @@ impl Store {
     pub fn links_dirty(&self) -> Result<bool> {
         let v: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'links_dirty'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'links_dirty'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         Ok(v.as_deref() == Some("1"))
@@ -146,21 +165,38 @@ impl Store {
 }
 
 fn status(conn: &Connection, path: &str, sha256: &str) -> rusqlite::Result<DocStatus> {
-    let same_path: Option<String> =
-        conn.query_row("SELECT sha256 FROM documents WHERE path = ?1", [path], |r| r.get(0)).optional()?;
+    let same_path: Option<String> = conn
+        .query_row(
+            "SELECT sha256 FROM documents WHERE path = ?1",
+            [path],
+            |r| r.get(0),
+        )
+        .optional()?;
     if same_path.as_deref() == Some(sha256) {
         return Ok(DocStatus::Unchanged);
     }
     let other: Option<String> = conn
-        .query_row("SELECT path FROM documents WHERE sha256 = ?1 AND path <> ?2 LIMIT 1", [sha256, path], |r| r.get(0))
+        .query_row(
+            "SELECT path FROM documents WHERE sha256 = ?1 AND path <> ?2 LIMIT 1",
+            [sha256, path],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(p) = other {
         return Ok(DocStatus::DuplicateOf(p));
     }
-    Ok(if same_path.is_some() { DocStatus::Changed } else { DocStatus::New })
+    Ok(if same_path.is_some() {
+        DocStatus::Changed
+    } else {
+        DocStatus::New
+    })
 }
 
-fn store_in(tx: &Transaction<'_>, doc: &NewDocument<'_>, records: &[Record]) -> rusqlite::Result<Stored> {
+fn store_in(
+    tx: &Transaction<'_>,
+    doc: &NewDocument<'_>,
+    records: &[Record],
+) -> rusqlite::Result<Stored> {
     let removed = match status(tx, doc.path, doc.sha256)? {
         DocStatus::Unchanged | DocStatus::DuplicateOf(_) => return Ok(Stored::Skipped),
         DocStatus::Changed => remove_document(tx, doc.path)?,
@@ -169,7 +205,16 @@ fn store_in(tx: &Transaction<'_>, doc: &NewDocument<'_>, records: &[Record]) -> 
     tx.execute(
         "INSERT INTO documents(path, name, sha256, encoding, format, bytes, ingested_at, text)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![doc.path, doc.name, doc.sha256, doc.encoding, doc.format, doc.bytes as i64, crate::dates::now_rfc3339(), doc.text],
+        params![
+            doc.path,
+            doc.name,
+            doc.sha256,
+            doc.encoding,
+            doc.format,
+            doc.bytes as i64,
+            crate::dates::now_rfc3339(),
+            doc.text
+        ],
     )?;
     let doc_id = tx.last_insert_rowid();
     let mut keys = std::collections::HashSet::new();
@@ -177,10 +222,18 @@ fn store_in(tx: &Transaction<'_>, doc: &NewDocument<'_>, records: &[Record]) -> 
         let report_id = insert_report(tx, doc_id, doc.sha256, r, &mut keys)?;
         insert_singleton_incident(tx, report_id)?;
     }
-    tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('links_dirty', '1')", [])?;
+    tx.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('links_dirty', '1')",
+        [],
+    )?;
     Ok(match removed {
-        Some(n) => Stored::Replaced { reports: records.len(), removed: n },
-        None => Stored::Added { reports: records.len() },
+        Some(n) => Stored::Replaced {
+            reports: records.len(),
+            removed: n,
+        },
+        None => Stored::Added {
+            reports: records.len(),
+        },
     })
 }
 
@@ -188,9 +241,13 @@ fn store_in(tx: &Transaction<'_>, doc: &NewDocument<'_>, records: &[Record]) -> 
 /// they belonged to fall apart into single-report incidents until the next
 /// relink. Returns the number of reports removed.
 fn remove_document(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<Option<usize>> {
-    let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| r.get(0))?;
+    let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| {
+        r.get(0)
+    })?;
     let mut st = tx.prepare("SELECT id FROM reports WHERE document_id = ?1")?;
-    let ids: Vec<i64> = st.query_map([doc_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<i64> = st
+        .query_map([doc_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut incidents = std::collections::BTreeSet::new();
     for id in &ids {
         tx.execute(
@@ -198,7 +255,11 @@ fn remove_document(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<Option<
             [id],
         )?;
         if let Some(i) = tx
-            .query_row("SELECT incident_id FROM report_incident WHERE report_id = ?1", [id], |r| r.get::<_, i64>(0))
+            .query_row(
+                "SELECT incident_id FROM report_incident WHERE report_id = ?1",
+                [id],
+                |r| r.get::<_, i64>(0),
+            )
             .optional()?
         {
             incidents.insert(i);
@@ -208,7 +269,9 @@ fn remove_document(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<Option<
     tx.execute("DELETE FROM documents WHERE id = ?1", [doc_id])?;
     for inc in incidents {
         let mut st = tx.prepare("SELECT report_id FROM report_incident WHERE incident_id = ?1")?;
-        let rest: Vec<i64> = st.query_map([inc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let rest: Vec<i64> = st
+            .query_map([inc], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         drop_incident(tx, inc)?;
         for r in rest {
             tx.execute("DELETE FROM report_incident WHERE report_id = ?1", [r])?;
@@ -295,15 +358,26 @@ fn insert_report(
     r: &Record,
     keys: &mut std::collections::HashSet<String>,
 ) -> rusqlite::Result<i64> {
-    let base = format!("{}:{}-{}", sha.get(..16).unwrap_or(sha), r.span[0], r.span[1]);
+    let base = format!(
+        "{}:{}-{}",
+        sha.get(..16).unwrap_or(sha),
+        r.span[0],
+        r.span[1]
+    );
     let mut key = base.clone();
     let mut n = 1;
     while !keys.insert(key.clone()) {
         n += 1;
         key = format!("{base}#{n}");
     }
-    let json = serde_json::to_string(r).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    let max_affected = r.affected.iter().map(|a| a.count).max().map(|c| c.min(i64::MAX as u64) as i64);
+    let json = serde_json::to_string(r)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let max_affected = r
+        .affected
+        .iter()
+        .map(|a| a.count)
+        .max()
+        .map(|c| c.min(i64::MAX as u64) as i64);
     tx.execute(
         "INSERT INTO reports(document_id, rkey, span_start, span_end, victim, victims, category, sector, disclosed, sequence, max_affected, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -323,7 +397,8 @@ fn insert_report(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    let mut st = tx.prepare_cached("INSERT INTO report_tags(report_id, kind, value) VALUES (?1, ?2, ?3)")?;
+    let mut st =
+        tx.prepare_cached("INSERT INTO report_tags(report_id, kind, value) VALUES (?1, ?2, ?3)")?;
     for (k, v) in record_tags(r) {
         st.execute(params![id, k, v])?;
     }
@@ -332,7 +407,8 @@ fn insert_report(
 }
 
 /// Tags of reports that incidents carry (for filters, statistics, alerts).
-pub(crate) const INCIDENT_TAG_KINDS: &str = "('victim', 'provider', 'parent', 'category', 'malware', 'actor', 'vector', 'domain')";
+pub(crate) const INCIDENT_TAG_KINDS: &str =
+    "('victim', 'provider', 'parent', 'category', 'malware', 'actor', 'vector', 'domain')";
 
 fn insert_singleton_incident(tx: &Transaction<'_>, report_id: i64) -> rusqlite::Result<()> {
     tx.execute(

@@ -1,0 +1,488 @@
+//! Linking reports into incidents: union-find over reports that name the same
+//! organisation (or provider, or parent), share a cause, and were disclosed
+//! within [`MAX_DAYS`] of each other; hand-made links and unlinks override.
+
+use crate::dates::day_number;
+use crate::error::{Result, StoreError};
+use crate::normalize::same_name;
+use crate::store::{Store, INCIDENT_TAG_KINDS};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::{BTreeSet, HashMap};
+
+/// Reports disclosed further apart than this are not joined automatically.
+pub const MAX_DAYS: i64 = 180;
+/// Comparisons per report within one name group (bounds the work on huge groups).
+const WINDOW: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Victim,
+    Provider,
+    Parent,
+}
+
+#[derive(Debug, Default)]
+struct Feat {
+    id: i64,
+    rkey: String,
+    victim: Option<String>,
+    category: Option<String>,
+    sector: Option<String>,
+    disclosed: Option<String>,
+    day: Option<i64>,
+    sequence: Option<i64>,
+    max_affected: Option<i64>,
+    names: Vec<(String, Role)>,
+    categories: BTreeSet<String>,
+    malware: BTreeSet<String>,
+}
+
+/// What a relink did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinkSummary {
+    pub reports: usize,
+    pub incidents: usize,
+    /// Joins made (automatic and by hand).
+    pub joins: usize,
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    /// Per root: members that carry a "never join" constraint.
+    constrained: Vec<Vec<usize>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b` unless a constraint forbids it; true when joined.
+    fn union(
+        &mut self,
+        a: usize,
+        b: usize,
+        forbidden: &HashMap<usize, Vec<usize>>,
+        force: bool,
+    ) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        if !force {
+            let members: Vec<usize> = self.constrained[ra].clone();
+            for x in members {
+                for &y in forbidden.get(&x).into_iter().flatten() {
+                    if y == usize::MAX || self.find(y) == rb {
+                        return false;
+                    }
+                }
+            }
+            let members: Vec<usize> = self.constrained[rb].clone();
+            for x in members {
+                for &y in forbidden.get(&x).into_iter().flatten() {
+                    if y == usize::MAX || self.find(y) == ra {
+                        return false;
+                    }
+                }
+            }
+        }
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[child] = root;
+        let moved = std::mem::take(&mut self.constrained[child]);
+        self.constrained[root].extend(moved);
+        true
+    }
+}
+
+/// Why two reports may be joined, or `None`.
+fn join_reason(a: &Feat, b: &Feat, name: &str, role_a: Role, role_b: Role) -> Option<String> {
+    let days = match (a.day, b.day) {
+        (Some(x), Some(y)) => {
+            let d = (x - y).abs();
+            if d > MAX_DAYS {
+                return None;
+            }
+            format!("disclosed {d} days apart")
+        }
+        _ => "a disclosure date unknown".to_string(),
+    };
+    let shared_malware: Vec<&String> = a.malware.intersection(&b.malware).collect();
+    let cause = if !shared_malware.is_empty() {
+        format!(
+            "same malware {}",
+            shared_malware
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else if a.category.is_some() && a.category == b.category {
+        format!("same category {}", a.category.as_deref().unwrap_or(""))
+    } else if let Some(c) = a.categories.intersection(&b.categories).next() {
+        format!("shared cause {c}")
+    } else if let Some(s) = a
+        .sequence
+        .filter(|s| *s >= 2)
+        .or(b.sequence.filter(|s| *s >= 2))
+    {
+        format!("follow-up report (第{s}報)")
+    } else if a.category.is_none() || b.category.is_none() {
+        "cause not stated in one report".to_string()
+    } else {
+        return None;
+    };
+    let who = match (role_a, role_b) {
+        (Role::Provider, _) | (_, Role::Provider) => format!("shared provider 「{name}」"),
+        (Role::Parent, _) | (_, Role::Parent) => format!("group company of 「{name}」"),
+        _ => format!("same victim 「{name}」"),
+    };
+    Some(format!("{who}; {cause}; {days}"))
+}
+
+impl Store {
+    /// Recomputes every incident from the stored reports and the hand-made
+    /// links, in one transaction.
+    pub fn relink(&mut self) -> Result<LinkSummary> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| crate::error::classify(&path, e))?;
+        let summary = relink_in(&tx).map_err(|e| crate::error::classify(&path, e))?;
+        tx.commit().map_err(|e| crate::error::classify(&path, e))?;
+        Ok(summary)
+    }
+
+    /// Resolves a report given by id (`123`, `#123`, `r123`) or stable key.
+    pub fn report_key(&self, given: &str) -> Result<String> {
+        let g = given.trim().trim_start_matches(['#', 'r', 'R']);
+        let found: Option<String> = if let Ok(id) = g.parse::<i64>() {
+            self.conn
+                .query_row("SELECT rkey FROM reports WHERE id = ?1", [id], |r| r.get(0))
+                .optional()
+        } else {
+            self.conn
+                .query_row(
+                    "SELECT rkey FROM reports WHERE rkey = ?1",
+                    [given.trim()],
+                    |r| r.get(0),
+                )
+                .optional()
+        }
+        .map_err(|e| self.err(e))?;
+        found.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "no report {given:?} (give a report id or key from `incidex show`)"
+            ))
+        })
+    }
+
+    /// Joins two reports by hand (remembered across re-ingests); relinks.
+    pub fn link_reports(&mut self, a: &str, b: &str) -> Result<LinkSummary> {
+        self.manual(a, Some(b), "link")
+    }
+
+    /// Keeps two reports apart (or, with one report, keeps it out of every
+    /// automatic join); relinks.
+    pub fn unlink_reports(&mut self, a: &str, b: Option<&str>) -> Result<LinkSummary> {
+        self.manual(a, b, "unlink")
+    }
+
+    fn manual(&mut self, a: &str, b: Option<&str>, kind: &str) -> Result<LinkSummary> {
+        let ka = self.report_key(a)?;
+        let kb = match b {
+            Some(b) => self.report_key(b)?,
+            None => String::new(),
+        };
+        if ka == kb {
+            return Err(StoreError::Invalid(
+                "a report cannot be linked to itself".into(),
+            ));
+        }
+        let (x, y) = if kb.is_empty() || ka < kb {
+            (ka, kb)
+        } else {
+            (kb, ka)
+        };
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO manual_links(a, b, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![x, y, kind, crate::dates::now_rfc3339()],
+            )
+            .map_err(|e| self.err(e))?;
+        self.relink()
+    }
+}
+
+fn load_features(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Feat>> {
+    let mut st = tx.prepare(
+        "SELECT id, rkey, victim, category, sector, disclosed, sequence, max_affected FROM reports ORDER BY id",
+    )?;
+    let mut feats: Vec<Feat> = st
+        .query_map([], |r| {
+            let disclosed: Option<String> = r.get(5)?;
+            Ok(Feat {
+                id: r.get(0)?,
+                rkey: r.get(1)?,
+                victim: r.get(2)?,
+                category: r.get(3)?,
+                sector: r.get(4)?,
+                day: disclosed.as_deref().and_then(day_number),
+                disclosed,
+                sequence: r.get(6)?,
+                max_affected: r.get(7)?,
+                ..Default::default()
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let index: HashMap<i64, usize> = feats.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+    let mut st = tx.prepare(
+        "SELECT report_id, kind, value FROM report_tags WHERE kind IN ('victim', 'provider', 'parent', 'category', 'malware')",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(row) = rows.next()? {
+        let (rid, kind, value): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let Some(&i) = index.get(&rid) else { continue };
+        let f = &mut feats[i];
+        match kind.as_str() {
+            "victim" => f.names.push((value, Role::Victim)),
+            "provider" => f.names.push((value, Role::Provider)),
+            "parent" => f.names.push((value, Role::Parent)),
+            "category" => {
+                f.categories.insert(value);
+            }
+            _ => {
+                f.malware.insert(value);
+            }
+        }
+    }
+    Ok(feats)
+}
+
+/// Groups of reports that may be joined: per distinct name, the reports that
+/// carry it or a name it contains (three characters or more).
+fn name_groups(feats: &[Feat]) -> Vec<(String, Vec<(usize, Role)>)> {
+    let mut by_name: HashMap<&str, Vec<(usize, Role)>> = HashMap::new();
+    for (i, f) in feats.iter().enumerate() {
+        for (n, role) in &f.names {
+            let list = by_name.entry(n.as_str()).or_default();
+            if !list.iter().any(|(j, _)| *j == i) {
+                list.push((i, *role));
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for (name, members) in &by_name {
+        let chars: Vec<char> = name.chars().collect();
+        let mut group = members.clone();
+        let mut label = name.to_string();
+        if chars.len() > 3 {
+            for len in 3..chars.len() {
+                for start in 0..=chars.len() - len {
+                    let sub: String = chars[start..start + len].iter().collect();
+                    if let Some(more) = by_name.get(sub.as_str()) {
+                        if same_name(&sub, name) {
+                            group.extend(more.iter().copied());
+                            label = sub;
+                        }
+                    }
+                }
+            }
+        }
+        if group.len() > 1 {
+            groups.push((label, group));
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups
+}
+
+fn relink_in(tx: &Transaction<'_>) -> rusqlite::Result<LinkSummary> {
+    let feats = load_features(tx)?;
+    let by_key: HashMap<&str, usize> = feats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.rkey.as_str(), i))
+        .collect();
+    let mut uf = UnionFind {
+        parent: (0..feats.len()).collect(),
+        constrained: vec![Vec::new(); feats.len()],
+    };
+    let mut forbidden: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut edges: Vec<(usize, usize, String)> = Vec::new();
+
+    let mut st = tx.prepare("SELECT a, b, kind FROM manual_links ORDER BY created_at, a, b")?;
+    let manual: Vec<(String, String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (a, b, kind) in &manual {
+        let Some(&ia) = by_key.get(a.as_str()) else {
+            continue;
+        };
+        if kind == "unlink" {
+            let ib = if b.is_empty() {
+                Some(usize::MAX)
+            } else {
+                by_key.get(b.as_str()).copied()
+            };
+            if let Some(ib) = ib {
+                forbidden.entry(ia).or_default().push(ib);
+                uf.constrained[ia].push(ia);
+                if ib != usize::MAX {
+                    forbidden.entry(ib).or_default().push(ia);
+                    uf.constrained[ib].push(ib);
+                }
+            }
+        }
+    }
+    for (a, b, kind) in &manual {
+        if kind != "link" {
+            continue;
+        }
+        if let (Some(&ia), Some(&ib)) = (by_key.get(a.as_str()), by_key.get(b.as_str())) {
+            if uf.union(ia, ib, &forbidden, true) {
+                edges.push((ia, ib, "linked by hand (incidex link)".into()));
+            }
+        }
+    }
+
+    for (label, mut group) in name_groups(&feats) {
+        group.sort_by_key(|(i, _)| (feats[*i].day.unwrap_or(i64::MIN), *i));
+        group.dedup_by_key(|(i, _)| *i);
+        for x in 0..group.len() {
+            for y in x + 1..group.len().min(x + 1 + WINDOW) {
+                let (a, ra) = group[x];
+                let (b, rb) = group[y];
+                if let (Some(da), Some(db)) = (feats[a].day, feats[b].day) {
+                    if db - da > MAX_DAYS {
+                        break;
+                    }
+                }
+                if uf.find(a) == uf.find(b) {
+                    continue;
+                }
+                if let Some(reason) = join_reason(&feats[a], &feats[b], &label, ra, rb) {
+                    if uf.union(a, b, &forbidden, false) {
+                        edges.push((a, b, reason));
+                    }
+                }
+            }
+        }
+    }
+    write_incidents(tx, &feats, &mut uf, &edges)
+}
+
+fn write_incidents(
+    tx: &Transaction<'_>,
+    feats: &[Feat],
+    uf: &mut UnionFind,
+    edges: &[(usize, usize, String)],
+) -> rusqlite::Result<LinkSummary> {
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..feats.len() {
+        members.entry(uf.find(i)).or_default().push(i);
+    }
+    tx.execute_batch("DELETE FROM incidents; DELETE FROM report_incident; DELETE FROM incident_links; DELETE FROM incident_tags;")?;
+    let mut ins = tx.prepare(
+        "INSERT INTO incidents(id, victim, category, sector, disclosed, last_disclosed, max_affected, report_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut ins_ri = tx.prepare(
+        "INSERT INTO report_incident(report_id, incident_id, reason) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut ins_link =
+        tx.prepare("INSERT INTO incident_links(incident_id, report_a, report_b, reason) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut reasons: HashMap<usize, String> = HashMap::new();
+    for (a, b, why) in edges {
+        let (first, later) = if feats[*a].id < feats[*b].id {
+            (*a, *b)
+        } else {
+            (*b, *a)
+        };
+        reasons
+            .entry(later)
+            .or_insert_with(|| format!("joined to report {}: {why}", feats[first].id));
+    }
+    let mut incident_of: HashMap<usize, i64> = HashMap::new();
+    for list in members.values() {
+        let id = list.iter().map(|&i| feats[i].id).min().unwrap_or(0);
+        let mut ordered = list.clone();
+        ordered.sort_by_key(|&i| (feats[i].day.unwrap_or(i64::MAX), feats[i].id));
+        let pick =
+            |get: &dyn Fn(&Feat) -> Option<String>| ordered.iter().find_map(|&i| get(&feats[i]));
+        let victim = pick(&|f| f.victim.clone());
+        let sector = pick(&|f| f.sector.clone());
+        let category = majority(ordered.iter().filter_map(|&i| feats[i].category.clone()));
+        let disclosed = ordered
+            .iter()
+            .filter_map(|&i| feats[i].disclosed.clone())
+            .min();
+        let last = ordered
+            .iter()
+            .filter_map(|&i| feats[i].disclosed.clone())
+            .max();
+        let max_affected = ordered.iter().filter_map(|&i| feats[i].max_affected).max();
+        ins.execute(params![
+            id,
+            victim,
+            category,
+            sector,
+            disclosed,
+            last,
+            max_affected,
+            list.len() as i64
+        ])?;
+        for &i in list {
+            incident_of.insert(i, id);
+            let reason = if list.len() == 1 {
+                "not joined to another report".to_string()
+            } else {
+                reasons
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| "first report of the incident".to_string())
+            };
+            ins_ri.execute(params![feats[i].id, id, reason])?;
+        }
+    }
+    for (a, b, why) in edges {
+        let inc = incident_of.get(a).copied().unwrap_or(0);
+        ins_link.execute(params![inc, feats[*a].id, feats[*b].id, why])?;
+    }
+    tx.execute(
+        &format!(
+            "INSERT OR IGNORE INTO incident_tags(incident_id, kind, value)
+             SELECT ri.incident_id, CASE WHEN t.kind IN ('provider', 'parent') THEN 'victim' ELSE t.kind END, t.value
+             FROM report_tags t JOIN report_incident ri ON ri.report_id = t.report_id
+             WHERE t.kind IN {INCIDENT_TAG_KINDS}"
+        ),
+        [],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('links_dirty', '0')",
+        [],
+    )?;
+    Ok(LinkSummary {
+        reports: feats.len(),
+        incidents: members.len(),
+        joins: edges.len(),
+    })
+}
+
+/// The most frequent value; ties go to the first seen.
+fn majority(values: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+}
