@@ -322,6 +322,10 @@ const OCCURRENCE: &[&str] = &[
     "乗っ取",
     "不正",
     "受け",
+    "持ち出",
+    "の間",
+    "にわたり",
+    "にかけて",
     "breach",
     "attack",
     "between",
@@ -337,6 +341,15 @@ const SINGLE_OCCURRENCE: &[&str] = &[
     "受けたのが",
     "送信した際",
     "送信したところ",
+    "送信しました",
+    "送付しました",
+    "誤って",
+    "紛失",
+    "盗難",
+    "盗ま",
+    "置き忘",
+    "持ち出",
+    "被害に遭",
     "occurred",
     "was attacked",
     "began",
@@ -428,6 +441,64 @@ pub fn fill_dates(
         {
             single = Some(m);
         }
+    }
+    // The date line of a letterhead (`令和5年5月15日` alone near the top) is the disclosure.
+    if disclosed.is_none() {
+        disclosed = mentions
+            .iter()
+            .filter(|m| m.start < r.start + 400)
+            .find(|m| {
+                let ls = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
+                let le = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
+                text[ls..m.start].trim().is_empty() && text[m.end..le].trim().is_empty()
+            });
+    }
+    // A period standing on its own line (under a heading such as 発生期間) is the occurrence.
+    if occurred.is_none() {
+        occurred = mentions
+            .iter()
+            .filter_map(|m| m.range_from.map(|f| (&mentions[f], m)))
+            .find(|(f, t)| {
+                let ls = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
+                let le = text[t.end..].find('\n').map_or(text.len(), |i| t.end + i);
+                text[ls..f.start].trim().is_empty()
+                    && text[t.end..le]
+                        .trim_start_matches(['(', ')', '月', '火', '水', '木', '金', '土', '日'])
+                        .trim()
+                        .trim_end_matches('。')
+                        .len()
+                        <= "までの間".len()
+            });
+    }
+    // A discovery told without its own date takes the date just before it
+    // (`5月12日…送信しました。…ご連絡をいただき、誤りが判明しました。`).
+    let mut sentence_start = r.start;
+    for (i, ch) in text[r.start..r.end].char_indices() {
+        if ch != '。' && ch != '\n' {
+            continue;
+        }
+        let end = r.start + i + ch.len_utf8();
+        let sentence = &text[sentence_start..end];
+        let has_date = mentions
+            .iter()
+            .any(|m| m.start >= sentence_start && m.start < end);
+        if !has_date
+            && DISCOVERY_STRONG.iter().any(|w| sentence.contains(w))
+            && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w))
+        {
+            if let Some(m) = mentions.iter().rev().find(|m| {
+                m.end <= sentence_start && m.start + 300 >= sentence_start && m.range_from.is_none()
+            }) {
+                let better = match discovered {
+                    None => true,
+                    Some((was_strong, d)) => !was_strong || m.date.key() < d.date.key(),
+                };
+                if better {
+                    discovered = Some((true, m));
+                }
+            }
+        }
+        sentence_start = end;
     }
     let ev = |rec: &mut Record, field: &str, m: &DateMention| {
         let (a, b) = ctx.norm.orig_span(m.start, m.end);
