@@ -1,9 +1,12 @@
 //! `incidex`: read security-incident notices and news, emit structured reports.
 
 mod extract_cmd;
+mod ingest_cmd;
 mod output;
+mod store_cmds;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -13,6 +16,9 @@ use std::process::ExitCode;
     about = "Structured incident reports from Japanese and English security notices"
 )]
 struct Cli {
+    /// The incident database (SQLite) of ingest, search, show, stats, report, export …
+    #[arg(long, global = true, env = "INCIDEX_DB", default_value = "incidex.db")]
+    db: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,6 +30,28 @@ enum Command {
     /// Print the text incidex reads from a file (decoded, HTML and PDF turned into text):
     /// the text that record offsets refer to.
     Text(extract_cmd::TextArgs),
+    /// Extract and store documents (files or folders) in the database; documents
+    /// already stored are skipped, changed ones replaced; reports are linked into incidents.
+    Ingest(ingest_cmd::IngestArgs),
+    /// Full-text search of the stored reports, with field filters.
+    Search(store_cmds::SearchArgs),
+    /// One incident: victims, causes, counts, timeline, its reports and evidence.
+    Show(store_cmds::ShowArgs),
+    /// Counts of incidents and affected records by category, sector, month, malware or vector.
+    Stats(store_cmds::StatsArgs),
+    /// The monthly table: No, 業種, 原因, 概要, 件数, 公表日, 出典.
+    Report(store_cmds::ReportArgs),
+    /// Export incidents as JSON Lines, CSV, a STIX 2.1 bundle or MISP events.
+    Export(store_cmds::ExportArgs),
+    /// The watched suppliers and partners.
+    #[command(subcommand)]
+    Watchlist(store_cmds::WatchCmd),
+    /// Incidents that touch a watched organisation or domain.
+    Alerts(store_cmds::AlertsArgs),
+    /// Join two reports into one incident by hand (remembered across re-ingests).
+    Link(store_cmds::LinkArgs),
+    /// Keep two reports apart, or one report out of every automatic join.
+    Unlink(store_cmds::UnlinkArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +59,15 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Text(args) => extract_cmd::run_text(args),
+        Command::Ingest(args) => ingest_cmd::run(&cli.db, args),
+        Command::Search(args) => store_cmds::finish(store_cmds::search(&cli.db, args)),
+        Command::Show(args) => store_cmds::finish(store_cmds::show(&cli.db, args)),
+        Command::Stats(args) => store_cmds::finish(store_cmds::stats(&cli.db, args)),
+        Command::Report(args) => store_cmds::finish(store_cmds::report(&cli.db, args)),
+        Command::Export(args) => store_cmds::finish(store_cmds::export(&cli.db, args)),
+        Command::Watchlist(cmd) => store_cmds::finish(store_cmds::watchlist(&cli.db, cmd)),
+        Command::Alerts(args) => store_cmds::finish(store_cmds::alerts(&cli.db, args)),
+        Command::Link(args) => store_cmds::finish(store_cmds::link(&cli.db, args)),
+        Command::Unlink(args) => store_cmds::finish(store_cmds::unlink(&cli.db, args)),
     }
 }

@@ -486,16 +486,13 @@ pub fn fill_dates(
             && DISCOVERY_STRONG.iter().any(|w| sentence.contains(w))
             && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w))
         {
-            if let Some(m) = mentions.iter().rev().find(|m| {
-                m.end <= sentence_start && m.start + 300 >= sentence_start && m.range_from.is_none()
-            }) {
-                let better = match discovered {
-                    None => true,
-                    Some((was_strong, d)) => !was_strong || m.date.key() < d.date.key(),
-                };
-                if better {
-                    discovered = Some((true, m));
-                }
+            // Only when no sentence dates the discovery itself, and never the letterhead date.
+            let is_disclosure = |m: &DateMention| disclosed.is_some_and(|d| d.start == m.start);
+            let carried = mentions.iter().rev().find(|m| {
+                m.end <= sentence_start && m.start + 300 >= sentence_start && !is_disclosure(m)
+            });
+            if discovered.is_none() {
+                discovered = carried.map(|m| (true, m));
             }
         }
         sentence_start = end;

@@ -436,3 +436,65 @@ fn extract_survives_pathological_shapes() {
         check_parsers(&text);
     }
 }
+
+/// The invariants hold on real notices too, where records and evidence exist.
+#[test]
+fn invariants_hold_on_the_example_corpus() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/corpus"
+    ));
+    let mut with_records = 0;
+    let mut evidence = 0;
+    for entry in std::fs::read_dir(dir).expect("examples/corpus") {
+        let path = entry.expect("corpus entry").path();
+        let doc = incidex_read::read_path(&path, &incidex_read::Limits::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let opts = Options {
+            lines_are_blocks: doc.format == incidex_read::Format::Html,
+            ..Options::default()
+        };
+        let records = EX.extract("doc", &doc.text, &opts);
+        check_records(&doc.text, &records);
+        check_parsers(&doc.text);
+        check_normalize(&doc.text);
+        with_records += usize::from(!records.is_empty());
+        evidence += records
+            .iter()
+            .flat_map(|r| r.evidence.values())
+            .map(Vec::len)
+            .sum::<usize>();
+    }
+    assert!(
+        with_records >= 20,
+        "only {with_records} corpus files gave records"
+    );
+    assert!(
+        evidence > 100,
+        "only {evidence} evidence spans in the corpus"
+    );
+}
+
+/// The token strategy reaches the deep paths: some generated texts give
+/// records (with evidence), so the record invariants above are exercised.
+#[test]
+fn token_strategy_reaches_records() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+    );
+    let strategy = token_text();
+    let mut with_records = 0;
+    for _ in 0..100 {
+        let text = strategy.new_tree(&mut runner).expect("a value").current();
+        let records = EX.extract("doc", &text, &Options::default());
+        check_records(&text, &records);
+        with_records += usize::from(records.iter().any(|r| !r.evidence.is_empty()));
+    }
+    assert!(
+        with_records >= 5,
+        "only {with_records} of 100 token texts gave records"
+    );
+}

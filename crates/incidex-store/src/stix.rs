@@ -13,11 +13,12 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6a1f_3c2e_8d4b_4e51_9b7a_2f0c_d5e8_1a9
 /// Timestamp of objects shared across incidents (identities, malware, actors).
 const SHARED_TIME: &str = "2020-01-01T00:00:00.000Z";
 
+/// A deterministic identifier: the UUIDv5 hash of the content, with the
+/// version bits of a UUIDv4 (STIX asks for v4 on SDOs; its bits are random
+/// to any reader, and the same content gets the same id on every export).
 fn id(kind: &str, key: &str) -> String {
-    format!(
-        "{kind}--{}",
-        Uuid::new_v5(&NAMESPACE, format!("{kind}|{key}").as_bytes())
-    )
+    let hash = Uuid::new_v5(&NAMESPACE, format!("{kind}|{key}").as_bytes());
+    format!("{kind}--{}", uuid::Builder::from_random_bytes(*hash.as_bytes()).into_uuid())
 }
 
 /// `YYYY-MM[-DD]` as a STIX timestamp.
@@ -198,7 +199,9 @@ fn incident_objects(b: &mut Bundle, v: &IncidentView) {
         };
         let iid = b.add(json!({
             "type": "indicator", "spec_version": "2.1", "id": id("indicator", &f.value),
-            "created": time, "modified": time, "name": value, "pattern": p, "pattern_type": "stix",
+            "created": time, "modified": time, "name": value,
+            "description": format!("{kind} named in an incident report"),
+            "pattern": p, "pattern_type": "stix",
             "valid_from": time, "indicator_types": ["unknown"],
         }));
         refs.push(iid.clone());
