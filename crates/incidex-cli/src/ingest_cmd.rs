@@ -63,20 +63,41 @@ struct Tally {
 fn read_file(path: &Path, limits: &Limits) -> Result<Read, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > limits.max_bytes {
-        return Err(format!("{} bytes, more than the limit of {}", meta.len(), limits.max_bytes));
+        return Err(format!(
+            "{} bytes, more than the limit of {}",
+            meta.len(),
+            limits.max_bytes
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| key.clone());
+    let key = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| key.clone());
     let sha = sha256_hex(&bytes);
-    Ok(Read { path: path.to_path_buf(), key, name, bytes, sha })
+    Ok(Read {
+        path: path.to_path_buf(),
+        key,
+        name,
+        bytes,
+        sha,
+    })
 }
 
 fn extract(ex: &Extractor, r: &Read, opts: &Options, limits: &Limits) -> Result<Extracted, String> {
     let doc = read_bytes(&r.bytes, &r.name, limits).map_err(|e| e.to_string())?;
-    let opts = Options { lines_are_blocks: doc.format == Format::Html, ..opts.clone() };
-    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.extract(&r.name, &doc.text, &opts)))
-        .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
+    let opts = Options {
+        lines_are_blocks: doc.format == Format::Html,
+        ..opts.clone()
+    };
+    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ex.extract(&r.name, &doc.text, &opts)
+    }))
+    .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
     for rec in &mut records {
         rec.encoding = Some(doc.encoding.to_string());
     }
@@ -85,7 +106,12 @@ fn extract(ex: &Extractor, r: &Read, opts: &Options, limits: &Limits) -> Result<
         Format::Html => "html",
         Format::Pdf => "pdf",
     };
-    Ok(Extracted { text: doc.text, encoding: doc.encoding, format, records })
+    Ok(Extracted {
+        text: doc.text,
+        encoding: doc.encoding,
+        format,
+        records,
+    })
 }
 
 fn progress(total: usize, hidden: bool) -> indicatif::ProgressBar {
@@ -93,7 +119,9 @@ fn progress(total: usize, hidden: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}  {msg}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}  {msg}",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -114,7 +142,9 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
         }
     }
     if let Some(j) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
     }
     let mut store = match Store::open(db) {
         Ok(s) => s,
@@ -124,15 +154,22 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
         }
     };
     let ex = Extractor::new(lex);
-    let opts = Options { doc_date: args.doc_date, ..Default::default() };
+    let opts = Options {
+        doc_date: args.doc_date,
+        ..Default::default()
+    };
     let limits = Limits::default();
     let mut tally = Tally::default();
     let mut paths = Vec::new();
     for p in &args.paths {
         if p.starts_with("http://") || p.starts_with("https://") {
-            tally.failed.push(format!("{p}: fetching URLs is not supported yet; save the page and ingest the file"));
+            tally.failed.push(format!(
+                "{p}: fetching URLs is not supported yet; save the page and ingest the file"
+            ));
         } else if p == "-" {
-            tally.failed.push("-: standard input cannot be ingested (a document needs a path)".into());
+            tally
+                .failed
+                .push("-: standard input cannot be ingested (a document needs a path)".into());
         } else {
             paths.push(PathBuf::from(p));
         }
@@ -142,8 +179,10 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
     let bar = progress(files.len(), args.no_progress);
     let chunk = rayon::current_num_threads().max(1) * 8;
     for group in files.chunks(chunk) {
-        let read: Vec<Result<Read, (PathBuf, String)>> =
-            group.par_iter().map(|p| read_file(p, &limits).map_err(|e| (p.clone(), e))).collect();
+        let read: Vec<Result<Read, (PathBuf, String)>> = group
+            .par_iter()
+            .map(|p| read_file(p, &limits).map_err(|e| (p.clone(), e)))
+            .collect();
         let mut todo = Vec::new();
         for r in read {
             tally.read += 1;

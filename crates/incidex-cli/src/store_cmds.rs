@@ -222,15 +222,25 @@ fn facts(out: &mut impl Write, label: &str, facts: &[incidex_store::Fact]) -> st
 }
 
 fn print_incident(out: &mut impl Write, v: &IncidentView) -> std::io::Result<()> {
+    writeln!(out, "Incident {}: {}", v.id, incidex_store::summary(v))?;
     writeln!(
         out,
-        "Incident {}: {}",
-        v.id,
-        incidex_store::summary(v)
+        "{:<12}{}",
+        "victim",
+        v.victim.as_deref().unwrap_or("(unnamed)")
     )?;
-    writeln!(out, "{:<12}{}", "victim", v.victim.as_deref().unwrap_or("(unnamed)"))?;
-    writeln!(out, "{:<12}{}", "category", v.category.as_deref().unwrap_or("-"))?;
-    writeln!(out, "{:<12}{}", "sector", v.sector.as_deref().unwrap_or("-"))?;
+    writeln!(
+        out,
+        "{:<12}{}",
+        "category",
+        v.category.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        out,
+        "{:<12}{}",
+        "sector",
+        v.sector.as_deref().unwrap_or("-")
+    )?;
     let dates = match (&v.disclosed, &v.last_disclosed) {
         (Some(a), Some(b)) if a != b => format!("{a} … {b}"),
         (Some(a), _) => a.clone(),
@@ -254,7 +264,10 @@ fn print_incident(out: &mut impl Write, v: &IncidentView) -> std::io::Result<()>
             incidex_store::thousands(c.count),
             c.unit,
             c.what,
-            c.qualifier.as_deref().map(|q| format!(" ({q})")).unwrap_or_default(),
+            c.qualifier
+                .as_deref()
+                .map(|q| format!(" ({q})"))
+                .unwrap_or_default(),
             c.report
         )?;
     }
@@ -262,7 +275,13 @@ fn print_incident(out: &mut impl Write, v: &IncidentView) -> std::io::Result<()>
         writeln!(out, "timeline")?;
         for e in &v.timeline {
             let rs: Vec<String> = e.reports.iter().map(|r| format!("#{r}")).collect();
-            writeln!(out, "  {}  {} [{}]", e.date, one_line(&e.text, 100), rs.join(","))?;
+            writeln!(
+                out,
+                "  {}  {} [{}]",
+                e.date,
+                one_line(&e.text, 100),
+                rs.join(",")
+            )?;
         }
     }
     if !v.links.is_empty() {
@@ -286,7 +305,15 @@ fn print_incident(out: &mut impl Write, v: &IncidentView) -> std::io::Result<()>
             writeln!(out, "    text: {}", one_line(t, 200))?;
         }
         for e in &r.evidence {
-            writeln!(out, "    {} = {}: 「{}」 [{}, {})", e.field, e.value, one_line(&e.text, 60), e.span[0], e.span[1])?;
+            writeln!(
+                out,
+                "    {} = {}: 「{}」 [{}, {})",
+                e.field,
+                e.value,
+                one_line(&e.text, 60),
+                e.span[0],
+                e.span[1]
+            )?;
         }
     }
     Ok(())
@@ -308,12 +335,21 @@ pub fn show(db: &Path, a: ShowArgs) -> Result<(), StoreError> {
 pub fn stats(db: &Path, a: StatsArgs) -> Result<(), StoreError> {
     let store = open(db)?;
     let by = By::parse(&a.by).ok_or_else(|| StoreError::Invalid(format!("--by {}", a.by)))?;
-    let tax = Taxonomy::parse(&a.taxonomy).ok_or_else(|| StoreError::Invalid(format!("--taxonomy {}", a.taxonomy)))?;
-    let filter = Filter { since: a.since.clone(), until: a.until.clone(), ..Default::default() };
+    let tax = Taxonomy::parse(&a.taxonomy)
+        .ok_or_else(|| StoreError::Invalid(format!("--taxonomy {}", a.taxonomy)))?;
+    let filter = Filter {
+        since: a.since.clone(),
+        until: a.until.clone(),
+        ..Default::default()
+    };
     let rows = store.stats(by, &filter, tax)?;
     let mut out = std::io::stdout().lock();
     if a.format == ListFormat::Table {
-        writeln!(out, "{:<36} {:>9} {:>11} {:>14} {:>12}", a.by, "incidents", "with count", "affected", "avg/incident")?;
+        writeln!(
+            out,
+            "{:<36} {:>9} {:>11} {:>14} {:>12}",
+            a.by, "incidents", "with count", "affected", "avg/incident"
+        )?;
     }
     for r in &rows {
         match a.format {
@@ -351,7 +387,8 @@ pub fn report(db: &Path, a: ReportArgs) -> Result<(), StoreError> {
 
 pub fn export(db: &Path, a: ExportArgs) -> Result<(), StoreError> {
     let store = open(db)?;
-    let format = ExportFormat::parse(&a.format).ok_or_else(|| StoreError::Invalid(format!("--format {}", a.format)))?;
+    let format = ExportFormat::parse(&a.format)
+        .ok_or_else(|| StoreError::Invalid(format!("--format {}", a.format)))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let n = store.export(format, &a.filter.filter(), &mut out)?;
@@ -364,19 +401,37 @@ pub fn watchlist(db: &Path, cmd: WatchCmd) -> Result<(), StoreError> {
     let mut store = Store::open(db)?;
     let mut out = std::io::stdout().lock();
     match cmd {
-        WatchCmd::Add { name, domains, aliases } => {
+        WatchCmd::Add {
+            name,
+            domains,
+            aliases,
+        } => {
             let w = store.watch_add(&name, &aliases, &domains)?;
-            writeln!(out, "watching {} (aliases: {}; domains: {})", w.name, w.aliases.join(", "), w.domains.join(", "))?;
+            writeln!(
+                out,
+                "watching {} (aliases: {}; domains: {})",
+                w.name,
+                w.aliases.join(", "),
+                w.domains.join(", ")
+            )?;
         }
         WatchCmd::Remove { name } => {
             if !store.watch_remove(&name)? {
-                return Err(StoreError::NotFound(format!("{name:?} is not on the watchlist")));
+                return Err(StoreError::NotFound(format!(
+                    "{name:?} is not on the watchlist"
+                )));
             }
             writeln!(out, "no longer watching {name}")?;
         }
         WatchCmd::List => {
             for w in store.watch_list()? {
-                writeln!(out, "{}\taliases: {}\tdomains: {}", w.name, w.aliases.join(", "), w.domains.join(", "))?;
+                writeln!(
+                    out,
+                    "{}\taliases: {}\tdomains: {}",
+                    w.name,
+                    w.aliases.join(", "),
+                    w.domains.join(", ")
+                )?;
             }
         }
     }
@@ -414,7 +469,10 @@ pub fn alerts(db: &Path, a: AlertsArgs) -> Result<(), StoreError> {
 pub fn link(db: &Path, a: LinkArgs) -> Result<(), StoreError> {
     let mut store = open(db)?;
     let s = store.link_reports(&a.a, &a.b)?;
-    println!("linked {} and {}; {} reports in {} incidents", a.a, a.b, s.reports, s.incidents);
+    println!(
+        "linked {} and {}; {} reports in {} incidents",
+        a.a, a.b, s.reports, s.incidents
+    );
     Ok(())
 }
 
@@ -422,8 +480,14 @@ pub fn unlink(db: &Path, a: UnlinkArgs) -> Result<(), StoreError> {
     let mut store = open(db)?;
     let s = store.unlink_reports(&a.a, a.b.as_deref())?;
     match &a.b {
-        Some(b) => println!("{} and {} kept apart; {} reports in {} incidents", a.a, b, s.reports, s.incidents),
-        None => println!("{} joins no report automatically; {} reports in {} incidents", a.a, s.reports, s.incidents),
+        Some(b) => println!(
+            "{} and {} kept apart; {} reports in {} incidents",
+            a.a, b, s.reports, s.incidents
+        ),
+        None => println!(
+            "{} joins no report automatically; {} reports in {} incidents",
+            a.a, s.reports, s.incidents
+        ),
     }
     Ok(())
 }

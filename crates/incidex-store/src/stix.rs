@@ -18,7 +18,10 @@ const SHARED_TIME: &str = "2020-01-01T00:00:00.000Z";
 /// to any reader, and the same content gets the same id on every export).
 fn id(kind: &str, key: &str) -> String {
     let hash = Uuid::new_v5(&NAMESPACE, format!("{kind}|{key}").as_bytes());
-    format!("{kind}--{}", uuid::Builder::from_random_bytes(*hash.as_bytes()).into_uuid())
+    format!(
+        "{kind}--{}",
+        uuid::Builder::from_random_bytes(*hash.as_bytes()).into_uuid()
+    )
 }
 
 /// `YYYY-MM[-DD]` as a STIX timestamp.

@@ -196,7 +196,7 @@ impl IncidentView {
             })
             .collect();
         let mut counts: Vec<Count> = counts.into_values().collect();
-        counts.sort_by(|a, b| b.count.cmp(&a.count));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.count));
         self.counts = counts;
     }
 
