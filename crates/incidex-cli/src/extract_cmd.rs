@@ -169,15 +169,31 @@ pub fn run(args: ExtractArgs) -> ExitCode {
         eprintln!("{e}");
     }
     let mut failed = !errors.is_empty();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Not locked: a library printing from a worker thread must not wait on us.
+    let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut all: Vec<Record> = Vec::new();
     let chunk = rayon::current_num_threads().max(1) * 8;
     for group in files.chunks(chunk) {
+        // pdf-extract prints diagnostics on standard output for some fonts; while a
+        // chunk is read nothing of ours is written, so standard output is muted then
+        // (flushed first) and the JSON stream stays clean.
+        if let Err(e) = out.flush() {
+            eprintln!("incidex: cannot write output: {e}");
+            return ExitCode::from(2);
+        }
+        let mute = if group
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+        {
+            gag::Gag::stdout().ok()
+        } else {
+            None
+        };
         let results: Vec<(&PathBuf, Result<Vec<Record>, String>)> = group
             .par_iter()
             .map(|p| (p, extract_one(&ex, p, &opts, &limits)))
             .collect();
+        drop(mute);
         for (p, r) in results {
             match r {
                 Ok(records) => {

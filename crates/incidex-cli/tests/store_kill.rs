@@ -144,7 +144,10 @@ fn a_killed_ingest_is_completed_by_a_rerun() {
         n as i64
     );
     assert_eq!(
-        count(&db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'links_dirty'"),
+        count(
+            &db,
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'links_dirty'"
+        ),
         0
     );
 }
