@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 work=${2:-target/bench-store}
-cargo build -q --release -p incidex-cli --example bench_store
+cargo build -q --release -p incidex-store --example bench_store
+[ -x target/release/incidex ] || cargo build -q --release -p incidex-cli
 bin=target/release/incidex
 bench=target/release/examples/bench_store
 rm -rf "$work" && mkdir -p "$work"

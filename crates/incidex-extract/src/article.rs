@@ -49,19 +49,19 @@ static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
 });
 static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)\b").unwrap()
+    Regex::new(r"(?-u:\b)((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)(?-u:\b)").unwrap()
 });
 static LINE_DATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"^{DATE}$|^(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{{1,2}}, \d{{4}}$")).unwrap()
 });
 static EN_HEADLINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^((?:[A-Z][A-Za-z0-9&'.\-]*\s){1,6}?)(?:Confirms|Says|Discloses|Reports|Hit|Suffers|Notifies|Warns|Announces|Pays|Agrees|Fined|Investigates|Targeted|Breached|Hacked|Falls|Struck|Reveals|Admits|Alerts|Probes|Recovers|Restores)\b").unwrap()
+    Regex::new(r"^((?:[A-Z][A-Za-z0-9&'.\-]*\s){1,6}?)(?:Confirms|Says|Discloses|Reports|Hit|Suffers|Notifies|Warns|Announces|Pays|Agrees|Fined|Investigates|Targeted|Breached|Hacked|Falls|Struck|Reveals|Admits|Alerts|Probes|Recovers|Restores)(?-u:\b)").unwrap()
 });
 static EN_LEAD: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^\W*((?:[A-Z][A-Za-z0-9&'.\-]*)(?:\s+(?:[A-Z][A-Za-z0-9&'.\-]*|of|and|&|de|du)){0,5})(?:,\s[^,]{1,80},)?\s+(?:has|have|had|is|was|were|says|said|will|on|announced|confirmed|disclosed|reported|revealed|suffered|paid|agreed|notified|detected|discovered|became|began|informed|warned|experienced|fell|exposed|admitted|acknowledged|issued|sent|today|yesterday|recently|last)\b").unwrap()
+    Regex::new(r"^\W*((?:[A-Z][A-Za-z0-9&'.\-]*)(?:\s+(?:[A-Z][A-Za-z0-9&'.\-]*|of|and|&|de|du)){0,5})(?:,\s[^,]{1,80},)?\s+(?:has|have|had|is|was|were|says|said|will|on|announced|confirmed|disclosed|reported|revealed|suffered|paid|agreed|notified|detected|discovered|became|began|informed|warned|experienced|fell|exposed|admitted|acknowledged|issued|sent|today|yesterday|recently|last)(?-u:\b)").unwrap()
 });
 static EN_PROPER: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9](?:\s[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9]){0,2}\b")
+    Regex::new(r"(?-u:\b)[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9](?:\s[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9]){0,2}(?-u:\b)")
         .unwrap()
 });
 /// Capitalised words that are not names of victims.

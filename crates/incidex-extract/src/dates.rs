@@ -71,13 +71,13 @@ static D_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(\d{1,2})日(?:午前|午後|、|,|に|から|まで|現在|\(|未明|夜|朝)").unwrap()
 });
 static EN_MDY: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(\d{4}))?").unwrap()
 });
 static EN_DMY: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})\s+(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(\d{4})").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s+(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(\d{4})").unwrap()
 });
 static EN_MY: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:of\s+)?(\d{4})\b").unwrap()
+    Regex::new(r"(?-u:\b)(January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:of\s+)?(\d{4})(?-u:\b)").unwrap()
 });
 static RANGE_GAP: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:\((?:[月火水木金土日]|[月火水木金土日]曜日?)\))?(?:\s*(?:午前|午後)?\d{1,2}時(?:\d{1,2}分)?(?:ごろ|頃)?)?\s*(?:~|-|から|より|to|until|through)[、,]?\s*(?:同年)?$").unwrap()

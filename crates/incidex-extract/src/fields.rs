@@ -1,7 +1,7 @@
 //! Filling a record's fields from the text of one report, each value with its evidence.
 
 use crate::dates::{resolve, DateHit, DateMention};
-use crate::{indicators, numbers, Ctx};
+use crate::Ctx;
 use incidex_model::{
     Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector,
     Vocabulary,
@@ -56,20 +56,20 @@ pub struct Region {
 /// Category cues: the strongest cue per category; the title counts double.
 pub fn categories(ctx: &Ctx, text: &str, r: &Region) -> Vec<(Category, f32, usize, usize)> {
     let mut best: BTreeMap<Category, (f32, usize, usize)> = BTreeMap::new();
-    let slice = &text[r.start..r.end];
-    for m in ctx.lex.get("categories").find_all(slice) {
+    let _ = text;
+    for m in ctx.lex_in("categories", r.start, r.end) {
         if m.tag == incidex_lexicon::NEG {
             continue;
         }
         let Ok(c) = Category::parse(m.value) else {
             continue;
         };
-        let s = r.start + m.start;
+        let s = m.start;
         let in_title = s >= r.title.0 && s < r.title.1;
         let w = if in_title { m.weight * 1.5 } else { m.weight };
-        let e = best.entry(c).or_insert((0.0, s, r.start + m.end));
+        let e = best.entry(c).or_insert((0.0, s, m.end));
         if w > e.0 {
-            *e = (w, s, r.start + m.end);
+            *e = (w, s, m.end);
         }
     }
     let mut v: Vec<(Category, f32, usize, usize)> = best
@@ -116,20 +116,19 @@ fn vocab_values<V: Vocabulary + Ord>(
     field: &str,
 ) -> Vec<V> {
     let mut out: Vec<V> = Vec::new();
-    let slice = &text[r.start..r.end];
-    for m in ctx.lex.get(dim).find_all(slice) {
+    for m in ctx.lex_in(dim, r.start, r.end) {
         if m.tag == incidex_lexicon::NEG {
             continue;
         }
         let Ok(v) = V::parse(m.value) else { continue };
-        let s = r.start + m.start;
+        let s = m.start;
         if check_denial {
             let (a, b) = sentence_around(text, r.start, r.end, s);
             if denied(&text[a..b]) {
                 continue;
             }
         }
-        let (a, b) = ctx.norm.orig_span(s, r.start + m.end);
+        let (a, b) = ctx.norm.orig_span(s, m.end);
         rec.add_evidence(field, v.as_str(), a, b);
         if !out.contains(&v) {
             out.push(v);
@@ -145,11 +144,11 @@ pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
     rec.actions = vocab_values::<Action>(ctx, "actions", text, r, false, rec, "actions");
     for (dim, field) in [("malware", "malware"), ("threat_actors", "threat_actors")] {
         let mut found: Vec<String> = Vec::new();
-        for m in ctx.lex.get(dim).find_all(&text[r.start..r.end]) {
+        for m in ctx.lex_in(dim, r.start, r.end) {
             if m.tag == incidex_lexicon::NEG {
                 continue;
             }
-            let (a, b) = ctx.norm.orig_span(r.start + m.start, r.start + m.end);
+            let (a, b) = ctx.norm.orig_span(m.start, m.end);
             rec.add_evidence(field, m.value, a, b);
             if !found.iter().any(|f| f == m.value) {
                 found.push(m.value.to_string());
@@ -184,8 +183,8 @@ fn what_before(text: &str, from: usize, at: usize) -> String {
 
 pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
-    for h in numbers::find_counts(&text[r.start..r.end]) {
-        let s = r.start + h.start;
+    for h in ctx.counts_in(r.start, r.end) {
+        let s = h.start;
         let (a, b) = sentence_around(text, r.start, r.end, s);
         let sentence = &text[a..b];
         if rec.affected.iter().any(|x| x.count == h.count) {
@@ -217,7 +216,7 @@ pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
         rec.add_evidence("affected", h.count.to_string(), oa, ob);
         rec.affected.push(Affected {
             count: h.count,
-            unit: h.unit,
+            unit: h.unit.clone(),
             what: what_before(text, a.max(r.start), s),
             qualifier,
         });
@@ -247,8 +246,8 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
         ("loss", &["損失", "被害", "流出", "loss", "stolen"]),
         ("cost", &["費用", "特別損失", "計上", "cost"]),
     ];
-    for h in numbers::find_money(&text[r.start..r.end]) {
-        let s = r.start + h.start;
+    for h in ctx.money_in(r.start, r.end) {
+        let s = h.start;
         let (a, b) = sentence_around(text, r.start, r.end, s);
         let sentence = &text[a..b];
         let Some(kind) = KINDS
@@ -261,7 +260,7 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
         if rec.money.iter().any(|m| m.amount == h.amount) {
             continue;
         }
-        let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
+        let (oa, ob) = ctx.norm.orig_span(s, h.end);
         rec.add_evidence("money", h.amount.to_string(), oa, ob);
         rec.money.push(Money {
             amount: h.amount,
@@ -272,11 +271,11 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
 }
 
 pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
-    for h in indicators::find_indicators(&ctx.norm.text[r.start..r.end]) {
-        let (a, b) = ctx.norm.orig_span(r.start + h.start, r.start + h.end);
+    for h in ctx.indicators_in(r.start, r.end) {
+        let (a, b) = ctx.norm.orig_span(h.start, h.end);
         rec.add_evidence("indicators", h.indicator.value.clone(), a, b);
         if !rec.indicators.contains(&h.indicator) {
-            rec.indicators.push(h.indicator);
+            rec.indicators.push(h.indicator.clone());
         }
     }
 }
@@ -564,9 +563,8 @@ pub fn sector(
             }
         }
     }
-    let text = &ctx.norm.text[r.start..r.end];
     let mut score: BTreeMap<Sector, (usize, usize, usize)> = BTreeMap::new();
-    for m in lex.find_all(text) {
+    for m in ctx.lex_in("sectors", r.start, r.end) {
         // One-character words (県, 市) say too little in running text.
         if m.end - m.start <= 3 {
             continue;
@@ -574,7 +572,7 @@ pub fn sector(
         if let Ok(s) = Sector::parse(m.value) {
             let e = score
                 .entry(s)
-                .or_insert((0, r.start + m.start, r.start + m.end));
+                .or_insert((0, m.start, m.end));
             e.0 += 1;
         }
     }

@@ -47,6 +47,40 @@ pub struct Ctx<'a> {
     pub norm: Normalized,
     pub doc_year: i32,
     pub doc_date: Option<Date>,
+    /// Each lexicon and parser runs once over the whole document; reports, whose
+    /// regions overlap, take the hits inside their region.
+    scan: Scan<'a>,
+}
+
+struct Scan<'a> {
+    lex: std::collections::BTreeMap<&'a str, Vec<incidex_lexicon::LexMatch<'a>>>,
+    counts: Vec<numbers::CountHit>,
+    money: Vec<numbers::MoneyHit>,
+    indicators: Vec<indicators::IndicatorHit>,
+}
+
+/// The items whose `[start, end)` lies within `[from, to)`; `items` sorted by start.
+fn within<T>(items: &[T], from: usize, to: usize, span: impl Fn(&T) -> (usize, usize)) -> impl Iterator<Item = &T> {
+    let lo = items.partition_point(|x| span(x).0 < from);
+    let hi = items.partition_point(|x| span(x).0 < to);
+    items[lo..hi.max(lo)].iter().filter(move |x| span(x).1 <= to)
+}
+
+impl<'a> Ctx<'a> {
+    /// Matches of a lexicon dimension within `[from, to)` of the folded text (absolute offsets).
+    pub fn lex_in(&self, dim: &str, from: usize, to: usize) -> impl Iterator<Item = &incidex_lexicon::LexMatch<'a>> {
+        let all = self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[]);
+        within(all, from, to, |m| (m.start, m.end))
+    }
+    pub fn counts_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::CountHit> {
+        within(&self.scan.counts, from, to, |h| (h.start, h.end))
+    }
+    pub fn money_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::MoneyHit> {
+        within(&self.scan.money, from, to, |h| (h.start, h.end))
+    }
+    pub fn indicators_in(&self, from: usize, to: usize) -> impl Iterator<Item = &indicators::IndicatorHit> {
+        within(&self.scan.indicators, from, to, |h| (h.start, h.end))
+    }
 }
 
 /// The extraction engine; cheap to share between threads.
@@ -129,12 +163,14 @@ impl Extractor {
             .map(|d| d.year)
             .or_else(|| document_year(&hits))
             .unwrap_or_else(current_year);
-        let ctx = Ctx {
-            lex: &self.lex,
-            norm,
-            doc_year,
-            doc_date,
+                let t0 = norm.text.as_str();
+        let scan = Scan {
+            lex: self.lex.scan_all(t0),
+            counts: numbers::find_counts(t0),
+            money: numbers::find_money(t0),
+            indicators: indicators::find_indicators(t0),
         };
+        let ctx = Ctx { lex: &self.lex, norm, doc_year, doc_date, scan };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();
         let tables = table::find_tables(t);
@@ -227,16 +263,22 @@ impl Extractor {
 
     /// Whether an article reports an incident: something happened, and it is
     /// not mainly advice, a tool, a statistic or guidance.
-    fn reports_incident(&self, text: &str) -> bool {
-        let events = self.lex.get("events").values_in(text).len();
+    fn reports_incident(&self, ctx: &Ctx, from: usize, to: usize) -> bool {
+        let mut events: Vec<&str> = Vec::new();
+        for m in ctx.lex_in("events", from, to).filter(|m| m.tag != incidex_lexicon::NEG) {
+            if !events.contains(&m.value) {
+                events.push(m.value);
+            }
+        }
+        let t = ctx.norm.text.as_str();
         let mut non: Vec<&str> = Vec::new();
-        for m in self.lex.get("non_incident").find_all(text) {
-            let s = &text[m.start..m.end];
+        for m in ctx.lex_in("non_incident", from, to) {
+            let s = &t[m.start..m.end];
             if !non.contains(&s) {
                 non.push(s);
             }
         }
-        events >= 1 && non.len() <= events + 1
+        !events.is_empty() && non.len() <= events.len() + 1
     }
 
     fn article_records(
@@ -248,8 +290,7 @@ impl Extractor {
         out: &mut Vec<Record>,
     ) {
         let t = ctx.norm.text.as_str();
-        let body = &t[a.start..a.end];
-        if !self.reports_incident(body) {
+        if !self.reports_incident(ctx, a.start, a.end) {
             return;
         }
         let region = Region {
@@ -646,13 +687,10 @@ impl Extractor {
         ) {
             rec.sector = Some(sector);
         }
-        for m in self
-            .lex
-            .get("malware")
-            .values_in(&ctx.norm.text[cats.first().map_or(start, |c| c.2.min(start))..end])
-        {
-            if !rec.malware.iter().any(|x| x == m) {
-                rec.malware.push(m.to_string());
+        let from = cats.first().map_or(start, |c| c.2.min(start));
+        for m in ctx.lex_in("malware", from, end).filter(|m| m.tag != incidex_lexicon::NEG) {
+            if !rec.malware.iter().any(|x| x == m.value) {
+                rec.malware.push(m.value.to_string());
             }
         }
         let _ = region;

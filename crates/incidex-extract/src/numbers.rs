@@ -13,7 +13,7 @@ static COUNT_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(最大|約|およそ|少なくとも|計|合計|総数)?\s*({JA_NUM})\s*(件|人|名|世帯|団体|通|事業者|法人|アカウント|回)(分)?")).unwrap()
 });
 static COUNT_EN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(up to |more than |over |nearly |approximately |about |some |at least )?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion|thousand))?\s+((?:[A-Za-z][\w\-]*\s){0,2}?(?:customers|patients|people|individuals|records|accounts|users|employees|members|students|clients|consumers|persons|cards|credit cards|passengers|guests|residents|subscribers|donors|voters|taxpayers|applicants|email addresses))\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(up to |more than |over |nearly |approximately |about |some |at least )?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion|thousand))?\s+((?:[A-Za-z][\w\-]*\s){0,2}?(?:customers|patients|people|individuals|records|accounts|users|employees|members|students|clients|consumers|persons|cards|credit cards|passengers|guests|residents|subscribers|donors|voters|taxpayers|applicants|email addresses))(?-u:\b)").unwrap()
 });
 static MONEY_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(
@@ -23,7 +23,7 @@ static MONEY_JA: Lazy<Regex> = Lazy::new(|| {
 });
 static MONEY_EN: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(US\$|\$|€|£|¥)\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m|bn|k)\b)?",
+        r"(?i)(US\$|\$|€|£|¥)\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m|bn|k)(?-u:\b))?",
     )
     .unwrap()
 });

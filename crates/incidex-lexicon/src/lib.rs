@@ -17,7 +17,7 @@ mod file;
 mod matcher;
 
 pub use file::{Entry, Example, LexiconFile, Meta};
-pub use matcher::{fold, LexMatch, Lexicon, NEG};
+pub use matcher::{fold, Combined, LexMatch, Lexicon, NEG};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -70,6 +70,7 @@ pub enum LexiconError {
 pub struct LexiconSet {
     files: BTreeMap<String, LexiconFile>,
     compiled: BTreeMap<String, Lexicon>,
+    combined: Option<Combined>,
 }
 
 impl LexiconSet {
@@ -78,6 +79,7 @@ impl LexiconSet {
         let mut set = LexiconSet {
             files: BTreeMap::new(),
             compiled: BTreeMap::new(),
+            combined: None,
         };
         for (name, text) in BUILTIN {
             set.merge(LexiconFile::parse(name, text)?);
@@ -120,6 +122,8 @@ impl LexiconSet {
         for (dim, file) in &self.files {
             self.compiled.insert(dim.clone(), Lexicon::compile(file)?);
         }
+        let all: Vec<(&String, &Lexicon)> = self.compiled.iter().collect();
+        self.combined = Some(Combined::build(&all)?);
         Ok(())
     }
 
@@ -129,6 +133,13 @@ impl LexiconSet {
         self.compiled
             .get(dimension)
             .unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
+    }
+
+    /// Every dimension's leftmost-longest matches in `text`, found in one pass.
+    pub fn scan_all<'a>(&'a self, text: &str) -> BTreeMap<&'a str, Vec<LexMatch<'a>>> {
+        let Some(c) = &self.combined else { return BTreeMap::new() };
+        let lexicons: Vec<&Lexicon> = c.dims.iter().map(|d| self.get(d)).collect();
+        c.dims.iter().map(String::as_str).zip(c.scan(&lexicons, text)).collect()
     }
 
     /// The dimensions and their source files, for corpus tests and `--list-lexicons`.

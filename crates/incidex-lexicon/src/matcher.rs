@@ -19,7 +19,7 @@ pub struct LexMatch<'a> {
 }
 
 #[derive(Debug, Clone)]
-struct Target {
+pub(crate) struct Target {
     value: String,
     tag: String,
     weight: f32,
@@ -30,8 +30,92 @@ struct Target {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     automaton: Option<AhoCorasick>,
-    targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
+    pub(crate) patterns: Vec<String>,
     values: Vec<String>,
+}
+
+impl Target {
+    /// Whether a match at `[start, end)` of `text` respects ASCII word boundaries.
+    pub(crate) fn fits(&self, text: &str, start: usize, end: usize) -> bool {
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        !(self.ascii_start && before.is_some_and(|c| c.is_ascii_alphanumeric()))
+            && !(self.ascii_end && after.is_some_and(|c| c.is_ascii_alphanumeric()))
+    }
+}
+
+/// One DFA reporting overlapping matches: the lexicons are a few thousand short
+/// patterns, so its memory is small and it scans far faster than an NFA.
+fn overlapping_automaton(patterns: &[String]) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(patterns)
+        .map_err(|e| e.to_string())
+}
+
+/// Keeps, from overlapping hits `(start, end, target)`, the leftmost-longest
+/// non-overlapping ones.
+fn leftmost_longest<'a>(mut hits: Vec<(usize, usize, usize)>, targets: &'a [Target]) -> Vec<LexMatch<'a>> {
+    hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    for (s, e, t) in hits {
+        if s < cursor {
+            continue;
+        }
+        let tg = &targets[t];
+        out.push(LexMatch { value: &tg.value, tag: &tg.tag, weight: tg.weight, start: s, end: e });
+        cursor = e;
+    }
+    out
+}
+
+/// All dimensions in one automaton: one pass over a text finds every match of
+/// every lexicon (overlapping), and each dimension then keeps its
+/// leftmost-longest matches, as its own automaton would.
+#[derive(Debug, Clone)]
+pub struct Combined {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern of the automaton: (dimension index, target index).
+    owners: Vec<(usize, usize)>,
+    pub(crate) dims: Vec<String>,
+}
+
+impl Combined {
+    pub(crate) fn build(lexicons: &[(&String, &Lexicon)]) -> Result<Self, LexiconError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners = Vec::new();
+        let mut dims = Vec::new();
+        for (d, (name, lex)) in lexicons.iter().enumerate() {
+            dims.push((*name).clone());
+            for (t, p) in lex.patterns.iter().enumerate() {
+                patterns.push(p.clone());
+                owners.push((d, t));
+            }
+        }
+        if patterns.is_empty() {
+            return Ok(Combined { automaton: None, owners, dims });
+        }
+        let automaton = overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid { file: "(combined lexicons)".into(), reason })?;
+        Ok(Combined { automaton: Some(automaton), owners, dims })
+    }
+
+    /// Leftmost-longest matches per dimension, in the order of `self.dims`.
+    pub(crate) fn scan<'a>(&self, lexicons: &[&'a Lexicon], text: &str) -> Vec<Vec<LexMatch<'a>>> {
+        let mut per_dim: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.dims.len()];
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text) {
+                let (d, t) = self.owners[m.pattern().as_usize()];
+                if lexicons[d].targets[t].fits(text, m.start(), m.end()) {
+                    per_dim[d].push((m.start(), m.end(), t));
+                }
+            }
+        }
+        per_dim.into_iter().enumerate().map(|(d, hits)| leftmost_longest(hits, &lexicons[d].targets)).collect()
+    }
 }
 
 /// Folds a pattern the way the extractor folds text: NFKC (full-width to ASCII).
@@ -44,6 +128,7 @@ impl Lexicon {
         Lexicon {
             automaton: None,
             targets: Vec::new(),
+            patterns: Vec::new(),
             values: Vec::new(),
         }
     }
@@ -71,25 +156,10 @@ impl Lexicon {
             }
         }
         if patterns.is_empty() {
-            return Ok(Lexicon {
-                automaton: None,
-                targets,
-                values,
-            });
+            return Ok(Lexicon { automaton: None, targets, patterns, values });
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .map_err(|e| LexiconError::Invalid {
-                file: file.source.clone(),
-                reason: e.to_string(),
-            })?;
-        Ok(Lexicon {
-            automaton: Some(automaton),
-            targets,
-            values,
-        })
+        let automaton = overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid { file: file.source.clone(), reason })?;
+        Ok(Lexicon { automaton: Some(automaton), targets, patterns, values })
     }
 
     /// The canonical values, in file order.
@@ -97,31 +167,18 @@ impl Lexicon {
         &self.values
     }
 
-    /// Every non-overlapping leftmost-longest match in `text`.
+    /// Every non-overlapping leftmost-longest match in `text` among the patterns
+    /// that respect their word boundaries.
     pub fn find_all<'a>(&'a self, text: &str) -> Vec<LexMatch<'a>> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
-        ac.find_iter(text)
-            .filter_map(|m| {
-                let t = &self.targets[m.pattern().as_usize()];
-                let before = text[..m.start()].chars().next_back();
-                let after = text[m.end()..].chars().next();
-                if t.ascii_start && before.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                    return None;
-                }
-                if t.ascii_end && after.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                    return None;
-                }
-                Some(LexMatch {
-                    value: &t.value,
-                    tag: &t.tag,
-                    weight: t.weight,
-                    start: m.start(),
-                    end: m.end(),
-                })
-            })
-            .collect()
+        let hits = ac
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .filter(|&(s, e, t)| self.targets[t].fits(text, s, e))
+            .collect();
+        leftmost_longest(hits, &self.targets)
     }
 
     /// The distinct values found in `text`, in order of first appearance;

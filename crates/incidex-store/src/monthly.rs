@@ -22,7 +22,11 @@ pub struct MonthlyRow {
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits: Vec<char> = n.to_string().chars().collect();
-    let groups: Vec<String> = digits.rchunks(3).rev().map(|g| g.iter().collect()).collect();
+    let groups: Vec<String> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| g.iter().collect())
+        .collect();
     groups.join(",")
 }
 
@@ -79,7 +83,7 @@ pub fn summary(v: &IncidentView) -> String {
         }
     }
     if v.reports.len() > 1 {
-        s.push_str(&format!("（続報を含む{}報）", v.reports.len()));
+        s.push_str(&format!("（{}報を統合）", v.reports.len()));
     }
     s
 }

@@ -8,6 +8,9 @@ use crate::filter::Filter;
 use crate::store::Store;
 use serde::Serialize;
 
+/// How many of the newest matching reports are ranked (see [`Store::search`]).
+pub const RANK_WINDOW: usize = 2000;
+
 /// One search result: the best-matching report of an incident.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
@@ -96,6 +99,10 @@ fn snippet_around(text: &str, term: &str, width: usize) -> String {
 
 impl Store {
     /// Searches report texts and victims; at most `limit` incidents, best first.
+    ///
+    /// Ranking reads only the index (bm25) of the newest [`RANK_WINDOW`]
+    /// matching reports (in ingest order) that pass the filters; report texts
+    /// are read for the snippets of the hits shown, so common terms stay fast.
     pub fn search(&self, query: &str, filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
         filter.validate()?;
         let terms = terms(query);
@@ -105,6 +112,7 @@ impl Store {
         let (long, short): (Vec<&String>, Vec<&String>) =
             terms.iter().partition(|t| t.chars().count() >= 3);
         let (cond, mut params) = filter.sql();
+        let filtered = cond != "1";
         let mut short_conds = Vec::new();
         for t in &short {
             params.push(like_pattern(t));
@@ -118,64 +126,108 @@ impl Store {
         } else {
             short_conds.join(" AND ")
         };
+        let joins = if filtered {
+            "JOIN report_incident ri ON ri.report_id = c.id JOIN incidents i ON i.id = ri.incident_id"
+        } else {
+            ""
+        };
         let fetch = limit.saturating_mul(4).max(20);
+        let phrase = long
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        // Phase 1: candidate reports, best first.
         let sql = if long.is_empty() {
-            // LIKE scan: no index can help one- or two-character terms.
+            // One- and two-character terms: no trigram can help; scan with LIKE.
+            let joins = joins.replace("c.id", "rt.id");
             format!(
-                "SELECT ri.incident_id, rt.id, i.victim, i.category, i.disclosed, d.name, rt.text, 0.0
-                 FROM report_text rt JOIN report_incident ri ON ri.report_id = rt.id
-                 JOIN incidents i ON i.id = ri.incident_id
-                 JOIN reports r ON r.id = rt.id JOIN documents d ON d.id = r.document_id
-                 WHERE {short_sql} AND {cond} LIMIT {fetch}"
+                "SELECT rt.id, 0.0 FROM report_text rt {joins} WHERE {short_sql} AND {cond} LIMIT {fetch}"
             )
         } else {
-            let phrase = long
-                .iter()
-                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            params.push(phrase);
+            params.push(phrase.clone());
             let m = params.len();
+            let text_join = if short.is_empty() {
+                ""
+            } else {
+                "JOIN report_text rt ON rt.id = c.id"
+            };
+            // The newest RANK_WINDOW matches that pass the filters are ranked
+            // by bm25: FTS5 walks its doclists in rowid order and stops there,
+            // so a term that matches most of the corpus costs no more than a rare one.
+            let joins = joins.replace("c.id", "f.rowid");
+            let text_join = text_join.replace("c.id", "f.rowid");
             format!(
-                "SELECT ri.incident_id, f.rowid, i.victim, i.category, i.disclosed, d.name,
-                        snippet(report_fts, 0, '【', '】', '…', 24), bm25(report_fts)
-                 FROM report_fts f JOIN report_incident ri ON ri.report_id = f.rowid
-                 JOIN incidents i ON i.id = ri.incident_id
-                 JOIN reports r ON r.id = f.rowid JOIN documents d ON d.id = r.document_id
-                 JOIN report_text rt ON rt.id = f.rowid
-                 WHERE report_fts MATCH ?{m} AND {short_sql} AND {cond}
-                 ORDER BY bm25(report_fts) LIMIT {fetch}"
+                "SELECT c.id, c.score FROM
+                   (SELECT f.rowid AS id, bm25(report_fts) AS score FROM report_fts f
+                    {text_join} {joins}
+                    WHERE report_fts MATCH ?{m} AND {short_sql} AND {cond}
+                    ORDER BY f.rowid DESC LIMIT {RANK_WINDOW}) c
+                 ORDER BY c.score LIMIT {fetch}"
             )
         };
         let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = st
+        let candidates: Vec<(i64, f64)> = st
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok(Hit {
-                    incident: r.get(0)?,
-                    report: r.get(1)?,
-                    victim: r.get(2)?,
-                    category: r.get(3)?,
-                    disclosed: r.get(4)?,
-                    doc: r.get(5)?,
-                    snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                    score: r.get(7)?,
-                })
+                Ok((r.get(0)?, r.get(1)?))
             })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))?;
+        // Phase 2: incident, fields and snippet of each candidate.
+        let mut info = self
+            .conn
+            .prepare_cached(
+                "SELECT ri.incident_id, i.victim, i.category, i.disclosed, d.name, rt.text
+                 FROM report_incident ri JOIN incidents i ON i.id = ri.incident_id
+                 JOIN reports r ON r.id = ri.report_id JOIN documents d ON d.id = r.document_id
+                 JOIN report_text rt ON rt.id = ri.report_id
+                 WHERE ri.report_id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut snip = self
+            .conn
+            .prepare_cached(
+                "SELECT snippet(report_fts, 0, '【', '】', '…', 24) FROM report_fts
+                 WHERE report_fts MATCH ?1 AND rowid = ?2",
+            )
             .map_err(|e| self.err(e))?;
         let mut hits: Vec<Hit> = Vec::new();
-        for h in rows {
-            let mut h = h.map_err(|e| self.err(e))?;
-            if hits.iter().any(|x| x.incident == h.incident) {
+        for (report, score) in candidates {
+            let (incident, victim, category, disclosed, doc, text) = info
+                .query_row([report], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    ))
+                })
+                .map_err(|e| self.err(e))?;
+            if hits.iter().any(|h| h.incident == incident) {
                 continue;
             }
-            if long.is_empty() {
-                let count = h.snippet.matches(short[0].as_str()).count() as f64;
-                h.score = -count;
-                h.snippet = snippet_around(&h.snippet, short[0], 24);
+            let (snippet, score) = if long.is_empty() {
+                let count = text.matches(short[0].as_str()).count() as f64;
+                (snippet_around(&text, short[0], 24), -count)
             } else {
-                h.snippet = h.snippet.replace('\n', " ");
-            }
-            hits.push(h);
+                let s: Option<String> = snip
+                    .query_row(rusqlite::params![phrase, report], |r| r.get(0))
+                    .map_err(|e| self.err(e))?;
+                (s.unwrap_or_default().replace('\n', " "), score)
+            };
+            hits.push(Hit {
+                incident,
+                report,
+                victim,
+                category,
+                disclosed,
+                doc,
+                snippet,
+                score,
+            });
         }
         if long.is_empty() {
             hits.sort_by(|a, b| {

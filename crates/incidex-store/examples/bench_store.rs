@@ -6,7 +6,7 @@
 //! occur). `bench_store query DB` times typical searches, statistics and
 //! monthly tables on a database built with `incidex ingest`.
 //!
-//! scripts/bench_store.sh runs both around a timed `incidex ingest`.
+//! `scripts/bench_store.sh` runs both around a timed `incidex ingest`.
 
 use incidex_store::{By, Filter, Store, Taxonomy};
 use std::path::{Path, PathBuf};
@@ -147,7 +147,8 @@ fn generate(root: &Path, dir: &Path, n: usize) -> std::io::Result<()> {
         for y in (2015..=2025).rev() {
             t = t.replace(&format!("{y}年"), &format!("{}年", y + shift));
         }
-        let t = vary_counts(&t, &mut rng);
+        let mut t = vary_counts(&t, &mut rng);
+        t.push_str(&format!("\n(整理番号 {i})\n"));
         let sub = dir.join(format!("{:03}", i / 1000));
         std::fs::create_dir_all(&sub)?;
         std::fs::write(sub.join(format!("{i:06}.{ext}")), t)?;
