@@ -169,8 +169,7 @@ fn bad_files_get_one_error_line_each_and_good_files_are_still_processed() {
     broken.extend_from_slice("公表しました。不正アクセスがありました。\n".as_bytes());
     let bad_utf8 = write(d, "e_invalid_utf8.txt", &broken);
     // Shift_JIS cut after the lead byte of a two-byte character.
-    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&NOTICE.repeat(3));
-    let mut cut = sjis.into_owned();
+    let mut cut = encoding_rs::SHIFT_JIS.encode(&NOTICE.repeat(3)).0.into_owned();
     cut.push(0x82);
     let truncated = write(d, "f_truncated_sjis.txt", &cut);
     write(d, "g_good_too.txt", NOTICE_NO_YEAR);

@@ -143,7 +143,11 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             hits.push(h);
         }
     };
-    for c in ERA.captures_iter(text) {
+    // Cheap literal checks spare the regexes a pass over text that cannot match.
+    let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+    let english = text.bytes().filter(u8::is_ascii_alphabetic).take(8).count() >= 8;
+    let era = has(&["令和", "平成", "昭和"]);
+    for c in ERA.captures_iter(if era { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         let base = match &c[1] {
             "令和" => 2018,
@@ -170,7 +174,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in YMD_JA.captures_iter(text) {
+    let month_ja = has(&["月"]);
+    for c in YMD_JA.captures_iter(if month_ja { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit()) {
             continue;
@@ -220,7 +225,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in EN_MDY.captures_iter(text) {
+    for c in EN_MDY.captures_iter(if english { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         let month = month_of(&c[1]);
         let day = num(c.get(2));
@@ -241,7 +246,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in EN_DMY.captures_iter(text) {
+    for c in EN_DMY.captures_iter(if english { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         push(
             &mut hits,
@@ -255,7 +260,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in EN_MY.captures_iter(text) {
+    for c in EN_MY.captures_iter(if english { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         push(
             &mut hits,
@@ -269,7 +274,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in MD_JA.captures_iter(text) {
+    for c in MD_JA.captures_iter(if month_ja { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit()) {
             continue;
@@ -286,7 +291,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in MD_SLASH.captures_iter(text) {
+    let slash = has(&["/"]);
+    for c in MD_SLASH.captures_iter(if slash { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         let p = prev_char(text, m.start());
         let n = next_char(text, m.end());
@@ -310,7 +316,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in M_JA.captures_iter(text) {
+    for c in M_JA.captures_iter(if month_ja { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
         if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit() || p == '第') {
             continue;
@@ -332,7 +338,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             },
         );
     }
-    for c in D_JA.captures_iter(text) {
+    let day_ja = has(&["日"]);
+    for c in D_JA.captures_iter(if day_ja { text } else { "" }) {
         let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else {
             continue;
         };

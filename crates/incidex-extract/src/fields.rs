@@ -562,6 +562,17 @@ pub fn sector(
                 return Some((s, None));
             }
         }
+        // `岐阜県`, `こはく堂`: a one-character ending that tells the sector.
+        let ending = ctx
+            .lex
+            .get("sector_suffixes")
+            .find_all(v)
+            .into_iter()
+            .rev()
+            .find(|m| m.end == v.len());
+        if let Some(s) = ending.and_then(|m| Sector::parse(m.value).ok()) {
+            return Some((s, None));
+        }
     }
     let mut score: BTreeMap<Sector, (usize, usize, usize)> = BTreeMap::new();
     for m in ctx.lex_in("sectors", r.start, r.end) {
@@ -570,9 +581,7 @@ pub fn sector(
             continue;
         }
         if let Ok(s) = Sector::parse(m.value) {
-            let e = score
-                .entry(s)
-                .or_insert((0, m.start, m.end));
+            let e = score.entry(s).or_insert((0, m.start, m.end));
             e.0 += 1;
         }
     }

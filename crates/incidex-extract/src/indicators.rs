@@ -69,7 +69,9 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let overlaps =
         |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
-    for m in URL.find_iter(text) {
+    // Cheap literal checks spare the regexes a pass over text that cannot match.
+    let url_text = if text.contains("//") { text } else { "" };
+    for m in URL.find_iter(url_text) {
         let raw = m
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
@@ -94,7 +96,8 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    for c in EMAIL.captures_iter(text) {
+    let mail_text = if text.contains(['@', '[']) { text } else { "" };
+    for c in EMAIL.captures_iter(mail_text) {
         let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };

@@ -60,15 +60,27 @@ struct Scan<'a> {
 }
 
 /// The items whose `[start, end)` lies within `[from, to)`; `items` sorted by start.
-fn within<T>(items: &[T], from: usize, to: usize, span: impl Fn(&T) -> (usize, usize)) -> impl Iterator<Item = &T> {
+fn within<T>(
+    items: &[T],
+    from: usize,
+    to: usize,
+    span: impl Fn(&T) -> (usize, usize),
+) -> impl Iterator<Item = &T> {
     let lo = items.partition_point(|x| span(x).0 < from);
     let hi = items.partition_point(|x| span(x).0 < to);
-    items[lo..hi.max(lo)].iter().filter(move |x| span(x).1 <= to)
+    items[lo..hi.max(lo)]
+        .iter()
+        .filter(move |x| span(x).1 <= to)
 }
 
 impl<'a> Ctx<'a> {
     /// Matches of a lexicon dimension within `[from, to)` of the folded text (absolute offsets).
-    pub fn lex_in(&self, dim: &str, from: usize, to: usize) -> impl Iterator<Item = &incidex_lexicon::LexMatch<'a>> {
+    pub fn lex_in(
+        &self,
+        dim: &str,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = &incidex_lexicon::LexMatch<'a>> {
         let all = self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[]);
         within(all, from, to, |m| (m.start, m.end))
     }
@@ -78,7 +90,11 @@ impl<'a> Ctx<'a> {
     pub fn money_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::MoneyHit> {
         within(&self.scan.money, from, to, |h| (h.start, h.end))
     }
-    pub fn indicators_in(&self, from: usize, to: usize) -> impl Iterator<Item = &indicators::IndicatorHit> {
+    pub fn indicators_in(
+        &self,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = &indicators::IndicatorHit> {
         within(&self.scan.indicators, from, to, |h| (h.start, h.end))
     }
 }
@@ -163,14 +179,20 @@ impl Extractor {
             .map(|d| d.year)
             .or_else(|| document_year(&hits))
             .unwrap_or_else(current_year);
-                let t0 = norm.text.as_str();
+        let t0 = norm.text.as_str();
         let scan = Scan {
             lex: self.lex.scan_all(t0),
             counts: numbers::find_counts(t0),
             money: numbers::find_money(t0),
             indicators: indicators::find_indicators(t0),
         };
-        let ctx = Ctx { lex: &self.lex, norm, doc_year, doc_date, scan };
+        let ctx = Ctx {
+            lex: &self.lex,
+            norm,
+            doc_year,
+            doc_date,
+            scan,
+        };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();
         let tables = table::find_tables(t);
@@ -265,7 +287,10 @@ impl Extractor {
     /// not mainly advice, a tool, a statistic or guidance.
     fn reports_incident(&self, ctx: &Ctx, from: usize, to: usize) -> bool {
         let mut events: Vec<&str> = Vec::new();
-        for m in ctx.lex_in("events", from, to).filter(|m| m.tag != incidex_lexicon::NEG) {
+        for m in ctx
+            .lex_in("events", from, to)
+            .filter(|m| m.tag != incidex_lexicon::NEG)
+        {
             if !events.contains(&m.value) {
                 events.push(m.value);
             }
@@ -688,7 +713,10 @@ impl Extractor {
             rec.sector = Some(sector);
         }
         let from = cats.first().map_or(start, |c| c.2.min(start));
-        for m in ctx.lex_in("malware", from, end).filter(|m| m.tag != incidex_lexicon::NEG) {
+        for m in ctx
+            .lex_in("malware", from, end)
+            .filter(|m| m.tag != incidex_lexicon::NEG)
+        {
             if !rec.malware.iter().any(|x| x == m.value) {
                 rec.malware.push(m.value.to_string());
             }

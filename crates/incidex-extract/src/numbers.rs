@@ -149,7 +149,8 @@ pub fn find_counts(text: &str) -> Vec<CountHit> {
             max: c.get(1).is_some_and(|q| q.as_str() == "最大"),
         });
     }
-    for c in COUNT_EN.captures_iter(text) {
+    let english = text.bytes().filter(u8::is_ascii_alphabetic).take(8).count() >= 8;
+    for c in COUNT_EN.captures_iter(if english { text } else { "" }) {
         let (Some(m), Some(n), Some(what)) = (c.get(0), c.get(2), c.get(4)) else {
             continue;
         };
@@ -178,7 +179,8 @@ pub fn find_counts(text: &str) -> Vec<CountHit> {
 
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
-    for c in MONEY_JA.captures_iter(text) {
+    let yen = ["円", "ドル", "ユーロ"].iter().any(|n| text.contains(n));
+    for c in MONEY_JA.captures_iter(if yen { text } else { "" }) {
         let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -210,7 +212,8 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             currency,
         });
     }
-    for c in MONEY_EN.captures_iter(text) {
+    let symbol = text.contains(['$', '€', '£', '¥']);
+    for c in MONEY_EN.captures_iter(if symbol { text } else { "" }) {
         let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
             continue;
         };

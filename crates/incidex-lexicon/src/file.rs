@@ -10,6 +10,14 @@ pub struct Meta {
     pub dimension: String,
     #[serde(default)]
     pub description: String,
+    /// `text` (default): matched in running text; `names`: only inside names,
+    /// so the whole-document scan leaves it out.
+    #[serde(default = "text_scope")]
+    pub scope: String,
+}
+
+fn text_scope() -> String {
+    "text".to_string()
 }
 
 #[derive(Debug, Clone, Deserialize)]

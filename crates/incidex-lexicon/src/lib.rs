@@ -51,6 +51,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../data/non_incident.toml"),
     ),
     ("events.toml", include_str!("../data/events.toml")),
+    (
+        "sector_suffixes.toml",
+        include_str!("../data/sector_suffixes.toml"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -122,7 +126,11 @@ impl LexiconSet {
         for (dim, file) in &self.files {
             self.compiled.insert(dim.clone(), Lexicon::compile(file)?);
         }
-        let all: Vec<(&String, &Lexicon)> = self.compiled.iter().collect();
+        let all: Vec<(&String, &Lexicon)> = self
+            .compiled
+            .iter()
+            .filter(|(d, _)| self.files.get(*d).is_none_or(|f| f.meta.scope != "names"))
+            .collect();
         self.combined = Some(Combined::build(&all)?);
         Ok(())
     }
@@ -137,9 +145,15 @@ impl LexiconSet {
 
     /// Every dimension's leftmost-longest matches in `text`, found in one pass.
     pub fn scan_all<'a>(&'a self, text: &str) -> BTreeMap<&'a str, Vec<LexMatch<'a>>> {
-        let Some(c) = &self.combined else { return BTreeMap::new() };
+        let Some(c) = &self.combined else {
+            return BTreeMap::new();
+        };
         let lexicons: Vec<&Lexicon> = c.dims.iter().map(|d| self.get(d)).collect();
-        c.dims.iter().map(String::as_str).zip(c.scan(&lexicons, text)).collect()
+        c.dims
+            .iter()
+            .map(String::as_str)
+            .zip(c.scan(&lexicons, text))
+            .collect()
     }
 
     /// The dimensions and their source files, for corpus tests and `--list-lexicons`.

@@ -58,7 +58,10 @@ fn overlapping_automaton(patterns: &[String]) -> Result<AhoCorasick, String> {
 
 /// Keeps, from overlapping hits `(start, end, target)`, the leftmost-longest
 /// non-overlapping ones.
-fn leftmost_longest<'a>(mut hits: Vec<(usize, usize, usize)>, targets: &'a [Target]) -> Vec<LexMatch<'a>> {
+fn leftmost_longest<'a>(
+    mut hits: Vec<(usize, usize, usize)>,
+    targets: &'a [Target],
+) -> Vec<LexMatch<'a>> {
     hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out = Vec::new();
     let mut cursor = 0;
@@ -67,7 +70,13 @@ fn leftmost_longest<'a>(mut hits: Vec<(usize, usize, usize)>, targets: &'a [Targ
             continue;
         }
         let tg = &targets[t];
-        out.push(LexMatch { value: &tg.value, tag: &tg.tag, weight: tg.weight, start: s, end: e });
+        out.push(LexMatch {
+            value: &tg.value,
+            tag: &tg.tag,
+            weight: tg.weight,
+            start: s,
+            end: e,
+        });
         cursor = e;
     }
     out
@@ -97,10 +106,22 @@ impl Combined {
             }
         }
         if patterns.is_empty() {
-            return Ok(Combined { automaton: None, owners, dims });
+            return Ok(Combined {
+                automaton: None,
+                owners,
+                dims,
+            });
         }
-        let automaton = overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid { file: "(combined lexicons)".into(), reason })?;
-        Ok(Combined { automaton: Some(automaton), owners, dims })
+        let automaton =
+            overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid {
+                file: "(combined lexicons)".into(),
+                reason,
+            })?;
+        Ok(Combined {
+            automaton: Some(automaton),
+            owners,
+            dims,
+        })
     }
 
     /// Leftmost-longest matches per dimension, in the order of `self.dims`.
@@ -114,7 +135,11 @@ impl Combined {
                 }
             }
         }
-        per_dim.into_iter().enumerate().map(|(d, hits)| leftmost_longest(hits, &lexicons[d].targets)).collect()
+        per_dim
+            .into_iter()
+            .enumerate()
+            .map(|(d, hits)| leftmost_longest(hits, &lexicons[d].targets))
+            .collect()
     }
 }
 
@@ -156,10 +181,24 @@ impl Lexicon {
             }
         }
         if patterns.is_empty() {
-            return Ok(Lexicon { automaton: None, targets, patterns, values });
+            return Ok(Lexicon {
+                automaton: None,
+                targets,
+                patterns,
+                values,
+            });
         }
-        let automaton = overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid { file: file.source.clone(), reason })?;
-        Ok(Lexicon { automaton: Some(automaton), targets, patterns, values })
+        let automaton =
+            overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid {
+                file: file.source.clone(),
+                reason,
+            })?;
+        Ok(Lexicon {
+            automaton: Some(automaton),
+            targets,
+            patterns,
+            values,
+        })
     }
 
     /// The canonical values, in file order.

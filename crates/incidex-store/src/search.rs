@@ -9,7 +9,7 @@ use crate::store::Store;
 use serde::Serialize;
 
 /// How many of the newest matching reports are ranked (see [`Store::search`]).
-pub const RANK_WINDOW: usize = 2000;
+pub const RANK_WINDOW: usize = 1000;
 
 /// One search result: the best-matching report of an incident.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -185,15 +185,11 @@ impl Store {
                  WHERE ri.report_id = ?1",
             )
             .map_err(|e| self.err(e))?;
-        let mut snip = self
-            .conn
-            .prepare_cached(
-                "SELECT snippet(report_fts, 0, '【', '】', '…', 24) FROM report_fts
-                 WHERE report_fts MATCH ?1 AND rowid = ?2",
-            )
-            .map_err(|e| self.err(e))?;
         let mut hits: Vec<Hit> = Vec::new();
         for (report, score) in candidates {
+            if !long.is_empty() && hits.len() >= limit {
+                break;
+            }
             let (incident, victim, category, disclosed, doc, text) = info
                 .query_row([report], |r| {
                     Ok((
@@ -213,10 +209,7 @@ impl Store {
                 let count = text.matches(short[0].as_str()).count() as f64;
                 (snippet_around(&text, short[0], 24), -count)
             } else {
-                let s: Option<String> = snip
-                    .query_row(rusqlite::params![phrase, report], |r| r.get(0))
-                    .map_err(|e| self.err(e))?;
-                (s.unwrap_or_default().replace('\n', " "), score)
+                (snippet_around(&text, long[0], 24), score)
             };
             hits.push(Hit {
                 incident,
