@@ -40,8 +40,9 @@ impl Target {
     pub(crate) fn fits(&self, text: &str, start: usize, end: usize) -> bool {
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        !(self.ascii_start && before.is_some_and(|c| c.is_ascii_alphanumeric()))
-            && !(self.ascii_end && after.is_some_and(|c| c.is_ascii_alphanumeric()))
+        let glued_before = self.ascii_start && before.is_some_and(|c| c.is_ascii_alphanumeric());
+        let glued_after = self.ascii_end && after.is_some_and(|c| c.is_ascii_alphanumeric());
+        !glued_before && !glued_after
     }
 }
 
