@@ -170,6 +170,21 @@ pub fn finish(result: Result<(), StoreError>) -> ExitCode {
     }
 }
 
+/// Pads to a display width (CJK characters take two columns).
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s
+        .chars()
+        .map(|c| {
+            if c >= '\u{2E80}' && !('\u{FF61}'..='\u{FF9F}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 fn one_line(s: &str, max: usize) -> String {
     let s = s.replace(['\n', '\t'], " ");
     if s.chars().count() > max {
@@ -347,8 +362,12 @@ pub fn stats(db: &Path, a: StatsArgs) -> Result<(), StoreError> {
     if a.format == ListFormat::Table {
         writeln!(
             out,
-            "{:<36} {:>9} {:>11} {:>14} {:>12}",
-            a.by, "incidents", "with count", "affected", "avg/incident"
+            "{} {:>9} {:>11} {:>14} {:>12}",
+            pad(&a.by, 36),
+            "incidents",
+            "with count",
+            "affected",
+            "avg/incident"
         )?;
     }
     for r in &rows {
@@ -361,8 +380,8 @@ pub fn stats(db: &Path, a: StatsArgs) -> Result<(), StoreError> {
             }
             ListFormat::Table => writeln!(
                 out,
-                "{:<36} {:>9} {:>11} {:>14} {:>12}",
-                r.key,
+                "{} {:>9} {:>11} {:>14} {:>12}",
+                pad(&r.key, 36),
                 r.incidents,
                 r.with_count,
                 incidex_store::thousands(r.affected),

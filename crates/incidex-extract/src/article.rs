@@ -412,11 +412,16 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
         }
     }
     let (s, name) = name_before(text, head.0 + first.len())?;
-    // A title that starts with a description (`…を生んだX、…`) counts only when X is plainly an organisation.
-    if s != head.0 && !looks_like_org(&name, suffixes) {
+    // A title that starts with a description (`…を生んだX、…`), or a heading that is a
+    // sentence (`医師は、…。`), counts only when X is plainly an organisation.
+    if (s != head.0 || heading.ends_with('。')) && !looks_like_org(&name, suffixes) {
         return None;
     }
     let rest = &heading[cut..];
+    // `総数 2,311件…`: a label and a figure, not a title.
+    if rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     // A one-word heading is a section title, unless it is a company name.
     if rest.trim().is_empty() && !looks_like_org(&name, suffixes) {
         return None;

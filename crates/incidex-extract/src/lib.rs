@@ -234,9 +234,36 @@ impl Extractor {
                 suffixes,
             );
             let current = articles.last_mut();
+            // A heading that tells of an incident (`…が流出の可能性 - スマホ買取店`) opens a news item
+            // even when the organisation it names is only a weak guess.
+            let heading_text = &t[sec.start..sec.heading_end];
+            let newsy_heading = heading_text.chars().count() >= 12
+                && ctx
+                    .lex_in("events", sec.start, sec.heading_end)
+                    .next()
+                    .is_some();
+            // `日本語の見出し / English headline` (translated news) and a heading that names
+            // a tip, a tool or a survey open an article of their own, even without a subject.
+            let bilingual = heading_text
+                .split_once(" / ")
+                .is_some_and(|(_, en)| en.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 8);
+            let non_incident_heading = ctx
+                .lex_in("non_incident", sec.start, sec.heading_end)
+                .next()
+                .is_some()
+                && heading_text.chars().count() >= 8;
+            // A leak-site list puts one `Name(domain)` per line: those lines stay in the list.
+            let list_line =
+                LEAK_LINE.is_match(heading_text.trim()) && sec.heading_end + 2 >= sec.end;
             let starts_new = match (&current, &subj) {
                 (None, _) => true,
                 (Some(a), _) if a.closed => true,
+                (Some(_), _) if list_line => false,
+                (Some(_), _) if bilingual || non_incident_heading => true,
+                (Some(a), Some(s)) if newsy_heading && s.strength >= article::Strength::Weak => !a
+                    .subject
+                    .as_ref()
+                    .is_some_and(|cs| same_org(&cs.main.name, &s.main.name)),
                 (Some(a), Some(s))
                     if s.strength >= article::Strength::Title
                         || (sec.heading_end > sec.start

@@ -40,6 +40,43 @@ pub const FORMS: &[&str] = &[
 
 /// Words that are never a victim's name even where a name stands.
 const NOT_NAMES: &[&str] = &[
+    // Dates, labels and people, which stand where names stand in headings.
+    "同日",
+    "同月",
+    "翌日",
+    "当日",
+    "本日",
+    "現在",
+    "以下",
+    "上記",
+    "下記",
+    "総数",
+    "件数",
+    "合計",
+    "内訳",
+    "日付",
+    "日時",
+    "件名",
+    "差出人",
+    "添付ファイル",
+    "対象",
+    "正規",
+    "不正",
+    "医師",
+    "看護師",
+    "教員",
+    "教職員",
+    "生徒",
+    "学生",
+    "児童",
+    "保護者",
+    "当該",
+    "事業者",
+    "委託先",
+    "受託事業者",
+    "担当",
+    "社長",
+    "代表",
     "同社",
     "同県",
     "同市",
@@ -104,6 +141,9 @@ const NOT_NAMES: &[&str] = &[
 
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
 const NOT_IN_NAMES: &[&str] = &[
+    "パソコン",
+    "端末",
+    "サーバ",
     "情報",
     "流出",
     "漏えい",
@@ -200,7 +240,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
     }
     let s = s.trim();
     let n = s.chars().count();
-    if !(2..=40).contains(&n) || NOT_NAMES.contains(&s) {
+    if !(2..=40).contains(&n) || NOT_NAMES.contains(&s) || FORMS.contains(&s) {
         return None;
     }
     if s.chars().next().is_some_and(|c| c.is_ascii_digit())

@@ -47,7 +47,14 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
     let l = &lines[i];
     let s = text[l.start..l.end].trim();
     let n = s.chars().count();
-    if !(2..=120).contains(&n) || s.ends_with('。') || s.ends_with('、') {
+    // A heading is one phrase: a 。 inside it makes it a sentence; a title may end
+    // with one (`…行政処分を受ける。`) when it is short.
+    let inner = s.trim_end_matches('。');
+    if !(2..=120).contains(&n)
+        || s.ends_with('、')
+        || inner.contains('。')
+        || (s.ends_with('。') && n > 60)
+    {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
