@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn headings_open_sections_and_sources_close_them() {
-        let t = "ミナト精工 不正アクセスの調査結果\n\nミナト精工は5/10、調査結果を公表しました。\n\n流出した情報\n\n氏名と住所です。\n出典:ミナト精工\n\n別の記事\n\n本文。";
+        let t = "ミナト精工 不正アクセスの調査結果\n\nミナト精工は5/10、調査結果を公表しました。詳細は以下の通りです。\n\n流出した情報\n\n氏名と住所です。電話番号も含まれます。\n出典:ミナト精工\n\n別の記事\n\n本文です。以上。";
         let s = sections(t, 0, t.len());
         let heads: Vec<&str> = s.iter().map(|x| x.heading(t)).collect();
         assert_eq!(
@@ -157,10 +157,12 @@ mod tests {
 
     #[test]
     fn sentences_and_list_items_are_not_headings() {
-        let t = "\n氏名と住所です。\n\n・氏名\n\n短い見出し\n";
+        let t = "\n氏名と住所です。電話番号も含まれます。\n\n・氏名\n\n短い見出し\n\n多数の被害を生んだ事業者が行政処分を受ける。\n";
         let ls = lines(t);
         assert!(!is_heading(t, &ls, 1));
         assert!(!is_heading(t, &ls, 3));
         assert!(is_heading(t, &ls, 5));
+        // A short news title may end with 。
+        assert!(is_heading(t, &ls, 7));
     }
 }
