@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 work=${2:-target/bench-store}
 cargo build -q --release -p incidex-store --example bench_store
-[ -x target/release/incidex ] || cargo build -q --release -p incidex-cli
+cargo build -q --release -p incidex-cli
 bin=target/release/incidex
 bench=target/release/examples/bench_store
 rm -rf "$work" && mkdir -p "$work"

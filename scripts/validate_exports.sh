@@ -10,8 +10,10 @@ if ! "$venv/bin/python" -c "import stix2validator, pymisp" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q stix2-validator pymisp
 fi
+if [ -z "${INCIDEX_BIN:-}" ]; then
+  cargo build -q --release -p incidex-cli
+fi
 bin=${INCIDEX_BIN:-target/release/incidex}
-[ -x "$bin" ] || cargo build -q --release -p incidex-cli
 work=target/export-check
 rm -rf "$work" && mkdir -p "$work"
 db="$work/incidex.db"

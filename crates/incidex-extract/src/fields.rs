@@ -562,6 +562,17 @@ pub fn sector(
                 return Some((s, None));
             }
         }
+        // `福井県総務部情報政策課`: a department of a prefecture or municipality.
+        let public_body = ["県", "都", "府", "市", "区", "町", "村"]
+            .iter()
+            .any(|p| v.contains(p));
+        if public_body
+            && ["課", "部", "局", "室", "係"]
+                .iter()
+                .any(|e| v.ends_with(e))
+        {
+            return Some((Sector::Government, None));
+        }
         // `岐阜県`, `こはく堂`: a one-character ending that tells the sector.
         let ending = ctx
             .lex

@@ -151,10 +151,13 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
         let prev = if i > 0 { chars[i - 1] } else { '\n' };
         let next = chars.get(i + 1).copied().unwrap_or('\n');
         if c == '\n' {
-            let this_len = line_lengths.get(line_no).copied().unwrap_or(0);
-            let next_len = line_lengths.get(line_no + 1).copied().unwrap_or(0);
+            let (this_len, this_first) = line_lengths.get(line_no).copied().unwrap_or((0, '\n'));
+            let (next_len, _) = line_lengths.get(line_no + 1).copied().unwrap_or((0, '\n'));
             line_no += 1;
-            if join_wraps && joins_wrapped_line(prev, next, this_len, next_len) {
+            if join_wraps
+                && !starts_block(this_first)
+                && joins_wrapped_line(prev, next, this_len, next_len)
+            {
                 continue;
             }
         }
@@ -191,25 +194,33 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
     Normalized { text: out, origin }
 }
 
-fn line_lengths(chars: &[char]) -> Vec<usize> {
+/// Per line: its length in characters and its first character.
+fn line_lengths(chars: &[char]) -> Vec<(usize, char)> {
     let mut v = Vec::new();
     let mut n = 0;
+    let mut first = '\n';
     for &c in chars {
         if c == '\n' {
-            v.push(n);
+            v.push((n, first));
             n = 0;
+            first = '\n';
         } else {
+            if n == 0 {
+                first = c;
+            }
             n += 1;
         }
     }
-    v.push(n);
+    v.push((n, first));
     v
 }
 
 /// A line break is a wrap inside a sentence when a long line stops in the
 /// middle of Japanese text and the next line goes on without starting a block.
+/// Wrapped text has short lines (a page or a mail is 30 to 80 characters wide),
+/// so a longer line ends a paragraph, not a wrap.
 fn joins_wrapped_line(prev: char, next: char, this_len: usize, next_len: usize) -> bool {
-    this_len >= 28
+    (28..=80).contains(&this_len)
         && next_len > 0
         && is_cjk(prev)
         && !ends_sentence(prev)

@@ -211,8 +211,45 @@ const NAME_ENDS: &[&str] = &[
     "などが",
 ];
 
+/// Endings of the names of public bodies and their departments.
+const DEPARTMENT_ENDS: &[&str] = &[
+    "課",
+    "部",
+    "局",
+    "室",
+    "係",
+    "センター",
+    "県",
+    "市",
+    "町",
+    "村",
+    "庁",
+    "省",
+    "委員会",
+];
+
+/// Labels written before a name in a notice's header (`会社名  北浜フーズ株式会社`).
+const NAME_LABELS: &[&str] = &[
+    "会社名",
+    "社名",
+    "法人名",
+    "名称",
+    "商号",
+    "発表者",
+    "発信者",
+    "団体名",
+];
+
 /// Trims a candidate and says whether it can be an organisation's name.
 pub fn clean_name(raw: &str) -> Option<String> {
+    let mut raw = raw.trim();
+    for label in NAME_LABELS {
+        if let Some(rest) = raw.strip_prefix(label) {
+            if rest.starts_with([' ', ':', ':', '\t', '　']) {
+                raw = rest.trim_start_matches([' ', ':', ':', '\t', '　']);
+            }
+        }
+    }
     let mut s = raw.trim().trim_matches(|c: char| {
         matches!(
             c,
@@ -249,7 +286,14 @@ pub fn clean_name(raw: &str) -> Option<String> {
     {
         return None;
     }
-    if NOT_IN_NAMES.iter().any(|w| s.contains(w)) && !FORMS.iter().any(|f| s.contains(f)) {
+    // `福井県総務部情報政策課`: a department's name may hold any word.
+    let department = DEPARTMENT_ENDS.iter().any(|e| s.ends_with(e))
+        && s.chars().count() >= 4
+        && !s.chars().any(|c| is_hiragana(c) || c.is_whitespace());
+    if NOT_IN_NAMES.iter().any(|w| s.contains(w))
+        && !FORMS.iter().any(|f| s.contains(f))
+        && !department
+    {
         return None;
     }
     if s.ends_with("男性")
@@ -494,6 +538,14 @@ mod tests {
         let end = t.find("は1月").unwrap();
         assert_eq!(name_before(t, end).unwrap().1, "北浜本店");
         assert!(name_before("同社は", "同社".len()).is_none());
+        assert_eq!(
+            clean_name("会社名  北浜フーズ株式会社").as_deref(),
+            Some("北浜フーズ株式会社")
+        );
+        assert_eq!(
+            clean_name("福井県総務部情報政策課").as_deref(),
+            Some("福井県総務部情報政策課")
+        );
         assert!(name_before("42歳男性が", "42歳男性".len()).is_none());
         let t = "特別損失6億8300万円クロガネ工業";
         assert_eq!(name_before(t, t.len()).unwrap().1, "クロガネ工業");

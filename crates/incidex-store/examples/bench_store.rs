@@ -271,8 +271,24 @@ fn main() {
             }
             Err(_) => Err(format!("{:?} is not a number of documents", args[3])),
         },
+        Some("relink") if args.len() == 3 => Store::open(Path::new(&args[2]))
+            .and_then(|mut s| {
+                let t = Instant::now();
+                let r = s.relink()?;
+                println!(
+                    "relink: {} reports → {} incidents, {} joins in {:.2} s",
+                    r.reports,
+                    r.incidents,
+                    r.joins,
+                    t.elapsed().as_secs_f64()
+                );
+                Ok(())
+            })
+            .map_err(|e| e.to_string()),
         Some("query") if args.len() == 3 => query(Path::new(&args[2])).map_err(|e| e.to_string()),
-        _ => Err("usage: bench_store gen DIR N | bench_store query DB".into()),
+        _ => Err(
+            "usage: bench_store gen DIR N | bench_store query DB | bench_store relink DB".into(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("bench_store: {e}");
