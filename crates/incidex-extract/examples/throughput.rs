@@ -54,6 +54,18 @@ fn corpus() -> Vec<Doc> {
     docs
 }
 
+/// CPU time (user + system) this process has used so far, from
+/// `/proc/self/stat` (Linux; ticks of 1/100 s). Wall time counts the time
+/// other programs on a shared machine take; CPU time does not.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Peak resident set size of this process in KiB (Linux), if known.
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -61,15 +73,60 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn report(label: &str, bytes: usize, docs: usize, records: usize, took: Duration, threads: usize) {
-    let secs = took.as_secs_f64();
-    let mbs = bytes as f64 / 1e6 / secs;
+struct Run {
+    bytes: usize,
+    docs: usize,
+    records: usize,
+    wall: Duration,
+    cpu: Option<Duration>,
+    threads: usize,
+}
+
+fn report(label: &str, r: &Run) {
+    let secs = r.wall.as_secs_f64();
+    let mbs = r.bytes as f64 / 1e6 / secs;
+    let per_cpu = r
+        .cpu
+        .map(|c| {
+            format!(
+                "{:>8.2} MB per CPU-second",
+                r.bytes as f64 / 1e6 / c.as_secs_f64()
+            )
+        })
+        .unwrap_or_default();
     println!(
-        "{label:<14} threads={threads:<2} {:>8.3} s  {mbs:>8.2} MB/s  {:>8.2} MB/s/core  {:>9.0} docs/s  ({records} records)",
-        secs,
-        mbs / threads as f64,
-        docs as f64 / secs,
+        "{label:<14} threads={:<2} {secs:>7.3} s  {mbs:>7.2} MB/s  {:>7.2} MB/s/core  {:>7.0} docs/s  {per_cpu}  ({} records)",
+        r.threads,
+        mbs / r.threads as f64,
+        r.docs as f64 / secs,
+        r.records,
     );
+}
+
+/// Extracts every document, sequentially or with rayon.
+fn measure(ex: &Extractor, docs: &[Doc], parallel: bool) -> Run {
+    let cpu0 = cpu_time();
+    let t = Instant::now();
+    let count = |d: &Doc| std::hint::black_box(ex.extract(&d.name, &d.text, &d.opts)).len();
+    let records: usize = if parallel {
+        docs.par_iter().map(count).sum()
+    } else {
+        docs.iter().map(count).sum()
+    };
+    let wall = t.elapsed();
+    let cpu = cpu_time().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+    Run {
+        bytes: docs.iter().map(|d| d.text.len()).sum(),
+        docs: docs.len(),
+        records,
+        wall,
+        cpu,
+        threads: if parallel {
+            rayon::current_num_threads()
+        } else {
+            1
+        },
+    }
 }
 
 fn main() {
@@ -109,27 +166,8 @@ fn main() {
         std::hint::black_box(ex.extract(&d.name, &d.text, &d.opts));
     }
 
-    let t = Instant::now();
-    let mut records = 0usize;
-    for d in &docs {
-        records += std::hint::black_box(ex.extract(&d.name, &d.text, &d.opts)).len();
-    }
-    report("single thread", total, docs.len(), records, t.elapsed(), 1);
-
-    let threads = rayon::current_num_threads();
-    let t = Instant::now();
-    let records: usize = docs
-        .par_iter()
-        .map(|d| std::hint::black_box(ex.extract(&d.name, &d.text, &d.opts)).len())
-        .sum();
-    report(
-        "all cores",
-        total,
-        docs.len(),
-        records,
-        t.elapsed(),
-        threads,
-    );
+    report("single thread", &measure(&ex, &docs, false));
+    report("all cores", &measure(&ex, &docs, true));
 
     if let Some(kib) = peak_rss_kib() {
         println!(

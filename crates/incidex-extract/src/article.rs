@@ -538,7 +538,7 @@ pub fn floor_char(text: &str, mut i: usize) -> usize {
 }
 
 /// The other organisations around the main victim in an article.
-pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
+pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexicon) -> Vec<Named> {
     let region = &text[from..floor_char(text, to.min(from + 3000))];
     let mut out: Vec<Named> = Vec::new();
     // The contractor that was breached.
@@ -560,11 +560,13 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named) -> Vec<Named> {
         let at = from + m.end();
         if let Some((e, n)) = name_after(text, at) {
             let next = &text[e..];
-            if ["において", "における", "が運営", "で", "の"]
+            // `子会社であるXにおいて` names X; after a weaker particle (`子会社のXで`) X
+            // must plainly be an organisation (`海外子会社のリモートデスクトップ経由で` is not).
+            let strong = ["において", "における", "が運営"]
                 .iter()
-                .any(|p| next.starts_with(p))
-                && !same_org(&n, &main.name)
-            {
+                .any(|p| next.starts_with(p));
+            let weak = ["で", "の"].iter().any(|p| next.starts_with(p));
+            if (strong || (weak && looks_like_org(&n, suffixes))) && !same_org(&n, &main.name) {
                 out.push(named(n, at, e, "subsidiary"));
                 break;
             }
@@ -676,7 +678,8 @@ mod tests {
     fn providers_and_subsidiaries() {
         let t = "県の電子申請の受託事業者((株)サンプルデータ西)で感染。子会社である株式会社ことりの森において不正アクセス。";
         let main = named("岐阜県".into(), 0, 0, "victim");
-        let r = roles(t, 0, t.len(), &main);
+        let set = LexiconSet::builtin().unwrap();
+        let r = roles(t, 0, t.len(), &main, set.get("org_suffixes"));
         assert_eq!(
             r.iter()
                 .map(|n| (n.name.as_str(), n.role))

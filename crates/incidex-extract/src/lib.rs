@@ -281,6 +281,7 @@ impl Extractor {
                                 .as_ref()
                                 .map(|c| c.main.clone())
                                 .unwrap_or_else(|| s.main.clone()),
+                            suffixes,
                         )
                         .iter()
                         .any(|n| same_org(&n.name, &s.main.name))
@@ -370,7 +371,7 @@ impl Extractor {
             });
             main = target;
         }
-        let around = roles(t, a.start, a.end, &main);
+        let around = roles(t, a.start, a.end, &main, self.lex.get("org_suffixes"));
         let mut victims: Vec<Named> = Vec::new();
         if let Some(p) = around
             .iter()
@@ -553,12 +554,35 @@ impl Extractor {
                 }
                 // Names without a company form in the same list (`、やまびこ信用金庫、`).
                 let mut at = 0;
-                for piece in sentence.split_inclusive(['、', 'や']) {
+                // List items are separated by 、 and by や after a name (`A株式会社やB`), not
+                // by the や a name may begin with (`やまびこ信用金庫`).
+                let mut pieces: Vec<&str> = Vec::new();
+                let mut from = 0;
+                let mut prev = ' ';
+                for (i, c) in sentence.char_indices() {
+                    if c == '、' || (c == 'や' && !orgs::is_hiragana(prev) && prev != '、') {
+                        pieces.push(&sentence[from..i + c.len_utf8()]);
+                        from = i + c.len_utf8();
+                    }
+                    prev = c;
+                }
+                pieces.push(&sentence[from..]);
+                for piece in pieces {
+                    let piece_start = ss + at;
                     let end = ss + at + piece.trim_end_matches(['、', 'や']).len();
                     at += piece.len();
-                    if let Some((s0, n)) = orgs::name_before(t, end)
-                        .filter(|(_, n)| orgs::looks_like_org(n, self.lex.get("org_suffixes")))
-                    {
+                    let found = orgs::name_before(t, end)
+                        .filter(|(_, n)| orgs::looks_like_org(n, self.lex.get("org_suffixes")));
+                    // `やまびこ信用金庫`: a name that opens the list item with hiragana keeps them.
+                    let found = found.map(|(s0, n)| {
+                        let lead = t.get(piece_start.min(s0)..s0).unwrap_or("").trim_start();
+                        if !lead.is_empty() && lead.chars().all(orgs::is_hiragana) {
+                            (s0 - lead.len(), format!("{lead}{n}"))
+                        } else {
+                            (s0, n)
+                        }
+                    });
+                    if let Some((s0, n)) = found {
                         if s0 >= ss && !names.iter().any(|x| x.0 < end && s0 < x.1) {
                             names.push((s0, end, n));
                         }

@@ -336,7 +336,12 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         .max_by_key(|(i, _)| *i)
     {
         let between = &window[fi + f.len()..];
+        // `株式会社ゆとりの空間` widens back to its form; `X株式会社やシグマ光機` does not:
+        // a particle right after a form ends the name before it.
+        let after_particle =
+            between.starts_with(['や', 'と', 'が', 'は', 'を', 'に', 'で', 'も', 'の', 'へ']);
         if !between.is_empty()
+            && !after_particle
             && between.chars().all(|c| is_hiragana(c) || is_name_char(c))
             && !NAME_ENDS
                 .iter()
