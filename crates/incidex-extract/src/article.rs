@@ -233,7 +233,6 @@ pub fn subject(
     };
     head.0 += raw.len() - unmarked.len();
     let heading = &text[head.0..head.1];
-    let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
     let mut consider = |cand: Option<Subject>| {
         if let Some(c) = cand {
@@ -243,51 +242,23 @@ pub fn subject(
         }
     };
     if !heading.is_empty() {
-        if let Some(c) = DATED_TITLE.captures(heading) {
-            if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
-                if let Some(n) = clean_name(o.as_str()) {
-                    let s = offset_in(o.as_str());
-                    consider(Some(Subject {
-                        main: named(n, s, s + o.len(), "victim"),
-                        strength: Strength::Issuer,
-                        lead_date: Some((head.0 + d.start(), head.0 + d.end())),
-                    }));
-                }
-            }
-        }
-        if let Some(c) = DASH_TITLE.captures(heading) {
-            if let Some(o) = c.get(2) {
-                if let Some(n) = clean_name(o.as_str()) {
-                    let s = offset_in(o.as_str());
-                    let strength = if looks_like_org(&n, suffixes) {
-                        Strength::Issuer
-                    } else {
-                        Strength::Guess
-                    };
-                    consider(Some(Subject {
-                        main: named(n, s, s + o.len(), "victim"),
-                        strength,
-                        lead_date: None,
-                    }));
-                }
-            }
-        }
-        if let Some(c) = PAREN_END.captures(heading) {
-            if let Some(o) = c.get(1) {
-                if let Some(n) = clean_name(o.as_str()).filter(|n| looks_like_org(n, suffixes)) {
-                    let s = head.0 + o.start();
-                    consider(Some(Subject {
-                        main: named(n, s, s + o.len(), "victim"),
-                        strength: Strength::Issuer,
-                        lead_date: None,
-                    }));
-                }
-            }
-        }
+        consider(title_patterns(text, head, suffixes));
         if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
             consider(en_headline(text, head));
         } else {
             consider(title_head(text, head, suffixes));
+        }
+    }
+    // Text from HTML has no blank lines: its first line (the page title,
+    // `… - 高松市`) is a title even though it stands in the body.
+    if heading.is_empty() {
+        let first = text[body.0..body.1]
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        if !first.is_empty() && first.chars().count() <= 100 && !first.trim_end().ends_with('。') {
+            let at = body.0 + (first.as_ptr() as usize - text[body.0..].as_ptr() as usize);
+            consider(title_patterns(text, (at, at + first.len()), suffixes));
         }
     }
     consider(letterhead(
@@ -333,6 +304,62 @@ fn frequent_english_name(text: &str, body: (usize, usize)) -> Option<Subject> {
         strength: Strength::Guess,
         lead_date: None,
     })
+}
+
+/// The issuer a title names: `… 2022年6月30日 X`, `… - X`, `…(X)`.
+fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+    let heading = &text[head.0..head.1];
+    let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
+    let mut best: Option<Subject> = None;
+    let mut consider = |cand: Option<Subject>| {
+        if let Some(c) = cand {
+            if best.as_ref().is_none_or(|b| c.strength > b.strength) {
+                best = Some(c);
+            }
+        }
+    };
+    if let Some(c) = DATED_TITLE.captures(heading) {
+        if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
+            if let Some(n) = clean_name(o.as_str()) {
+                let s = offset_in(o.as_str());
+                consider(Some(Subject {
+                    main: named(n, s, s + o.len(), "victim"),
+                    strength: Strength::Issuer,
+                    lead_date: Some((head.0 + d.start(), head.0 + d.end())),
+                }));
+            }
+        }
+    }
+    if let Some(c) = DASH_TITLE.captures(heading) {
+        if let Some(o) = c.get(2) {
+            if let Some(n) = clean_name(o.as_str()) {
+                let s = offset_in(o.as_str());
+                let strength = if looks_like_org(&n, suffixes) {
+                    Strength::Issuer
+                } else {
+                    Strength::Guess
+                };
+                consider(Some(Subject {
+                    main: named(n, s, s + o.len(), "victim"),
+                    strength,
+                    lead_date: None,
+                }));
+            }
+        }
+    }
+    if let Some(c) = PAREN_END.captures(heading) {
+        if let Some(o) = c.get(1) {
+            if let Some(n) = clean_name(o.as_str()).filter(|n| looks_like_org(n, suffixes)) {
+                let s = head.0 + o.start();
+                consider(Some(Subject {
+                    main: named(n, s, s + o.len(), "victim"),
+                    strength: Strength::Issuer,
+                    lead_date: None,
+                }));
+            }
+        }
+    }
+    best
 }
 
 /// The letterhead of a notice: a few short lines before or after the title
