@@ -283,7 +283,8 @@ impl Sink {
                 let joins_japanese = segment_break
                     && self.last.is_some_and(is_japanese)
                     && next.is_some_and(is_japanese);
-                if !joins_japanese {
+                // A space right before a line break (`next` is None) would end the line.
+                if !joins_japanese && next.is_some() {
                     self.out.push(' ');
                 }
             }
