@@ -1,7 +1,7 @@
-//! `incidex ingest`: read, extract and store documents. Each document is
-//! stored with its reports in one transaction; documents already stored (by
-//! content hash) are skipped, so a rerun after a crash or a kill completes
-//! the work. Incidents are relinked at the end.
+//! `incidex ingest`: read (or fetch, for http/https URLs), extract and store
+//! documents. Each document is stored with its reports in one transaction;
+//! documents already stored (by content hash) are skipped, so a rerun after a
+//! crash or a kill completes the work. Incidents are relinked at the end.
 
 use crate::extract_cmd::{collect_files, parse_date};
 use clap::Args;
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Files or folders (walked recursively) to ingest.
+    /// Files, folders (walked recursively) or http(s) URLs to ingest.
     #[arg(required = true)]
     pub paths: Vec<String>,
     /// The documents' date (YYYY-MM-DD): years that are not written resolve against it.
@@ -34,11 +34,30 @@ pub struct IngestArgs {
     pub no_progress: bool,
 }
 
-/// One file read and hashed.
+/// Where a document comes from.
+enum Source {
+    File(PathBuf),
+    Url(String),
+}
+
+impl Source {
+    fn shown(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Url(u) => u.clone(),
+        }
+    }
+}
+
+/// One file read (or URL fetched) and hashed.
 struct Read {
-    path: PathBuf,
+    /// As shown in messages.
+    shown: String,
+    /// The document's path in the store: the canonical file path, or the URL.
     key: String,
     name: String,
+    /// The name whose extension tells the reader the format.
+    hint: String,
     bytes: Vec<u8>,
     sha: String,
 }
@@ -80,16 +99,157 @@ fn read_file(path: &Path, limits: &Limits) -> Result<Read, String> {
         .unwrap_or_else(|| key.clone());
     let sha = sha256_hex(&bytes);
     Ok(Read {
-        path: path.to_path_buf(),
+        shown: path.display().to_string(),
         key,
+        hint: name.clone(),
         name,
         bytes,
         sha,
     })
 }
 
+/// How long one fetch may take, from connecting to the last byte.
+const FETCH_TIMEOUT_SECS: u64 = 30;
+/// Redirects followed before a fetch fails.
+const MAX_REDIRECTS: u32 = 5;
+
+fn user_agent() -> String {
+    format!(
+        "incidex/{} (+https://example.invalid/incidex)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// The extension the reader recognises, if the name has one.
+fn known_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "txt" | "text" | "md" | "markdown" | "html" | "htm" | "xhtml" | "shtml" | "pdf"
+        )
+    })
+}
+
+/// The document name of a URL (the last segment of its path, or its host)
+/// and the name hint for the reader: the name, with an extension from the
+/// Content-Type when the path has none the reader knows.
+fn url_names(url: &str, content_type: &str) -> (String, String) {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let name = path
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or(host)
+        .to_string();
+    let name = if name.is_empty() {
+        "document".to_string()
+    } else {
+        name
+    };
+    if known_extension(&name) {
+        return (name.clone(), name);
+    }
+    let ext = match content_type.trim().to_ascii_lowercase().as_str() {
+        "text/html" | "application/xhtml+xml" => ".html",
+        "application/pdf" => ".pdf",
+        "text/plain" => ".txt",
+        _ => "",
+    };
+    let hint = format!("{name}{ext}");
+    (name, hint)
+}
+
+fn transport_reason(t: &ureq::Transport) -> String {
+    use std::error::Error as _;
+    let io_kind = t
+        .source()
+        .and_then(|e| e.downcast_ref::<std::io::Error>())
+        .map(|e| e.kind());
+    match (t.kind(), io_kind) {
+        (_, Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)) => {
+            format!("timed out after {FETCH_TIMEOUT_SECS} s")
+        }
+        (ureq::ErrorKind::TooManyRedirects, _) => {
+            format!("more than {MAX_REDIRECTS} redirects")
+        }
+        (kind, _) => match t.message() {
+            Some(m) => format!("cannot fetch: {kind}: {m}"),
+            None => format!("cannot fetch: {kind}"),
+        },
+    }
+}
+
+/// Fetches a URL (GET, a clear User-Agent, a timeout, at most
+/// [`MAX_REDIRECTS`] redirects, at most `limits.max_bytes` bytes).
+fn fetch_url(url: &str, limits: &Limits) -> Result<Read, String> {
+    let agent = ureq::AgentBuilder::new()
+        .user_agent(&user_agent())
+        .timeout(std::time::Duration::from_secs(FETCH_TIMEOUT_SECS))
+        .redirects(MAX_REDIRECTS)
+        .build();
+    let resp = match agent.get(url).call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(code, r)) => {
+            let text = r.status_text().trim().to_string();
+            return Err(if text.is_empty() {
+                format!("HTTP {code}")
+            } else {
+                format!("HTTP {code} {text}")
+            });
+        }
+        Err(ureq::Error::Transport(t)) => return Err(transport_reason(&t)),
+    };
+    let too_large =
+        |size: String| format!("{size} bytes, more than the limit of {}", limits.max_bytes);
+    if let Some(len) = resp
+        .header("Content-Length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        if len > limits.max_bytes {
+            return Err(too_large(len.to_string()));
+        }
+    }
+    let (name, hint) = url_names(resp.get_url(), resp.content_type());
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(resp.into_reader(), limits.max_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            format!("timed out after {FETCH_TIMEOUT_SECS} s")
+        }
+        _ => format!("cannot fetch: {e}"),
+    })?;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(too_large(format!("more than {}", limits.max_bytes)));
+    }
+    let sha = sha256_hex(&bytes);
+    Ok(Read {
+        shown: url.to_string(),
+        key: url.to_string(),
+        name,
+        hint,
+        bytes,
+        sha,
+    })
+}
+
+fn read_source(src: &Source, limits: &Limits) -> Result<Read, String> {
+    match src {
+        Source::File(p) => read_file(p, limits),
+        Source::Url(u) => fetch_url(u, limits),
+    }
+}
+
 fn extract(ex: &Extractor, r: &Read, opts: &Options, limits: &Limits) -> Result<Extracted, String> {
-    let doc = read_bytes(&r.bytes, &r.name, limits).map_err(|e| e.to_string())?;
+    let doc = read_bytes(&r.bytes, &r.hint, limits).map_err(|e| e.to_string())?;
     let opts = Options {
         lines_are_blocks: doc.format == Format::Html,
         ..opts.clone()
@@ -161,11 +321,12 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
     let limits = Limits::default();
     let mut tally = Tally::default();
     let mut paths = Vec::new();
+    let mut urls = Vec::new();
     for p in &args.paths {
-        if p.starts_with("http://") || p.starts_with("https://") {
-            tally.failed.push(format!(
-                "{p}: fetching URLs is not supported yet; save the page and ingest the file"
-            ));
+        if is_url(p) {
+            if !urls.contains(p) {
+                urls.push(p.clone());
+            }
         } else if p == "-" {
             tally
                 .failed
@@ -174,20 +335,24 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
             paths.push(PathBuf::from(p));
         }
     }
-    let files = collect_files(&paths, &mut tally.failed);
+    let files: Vec<Source> = collect_files(&paths, &mut tally.failed)
+        .into_iter()
+        .map(Source::File)
+        .chain(urls.into_iter().map(Source::Url))
+        .collect();
     let (_, _, incidents_before) = store.counts().unwrap_or_default();
     let bar = progress(files.len(), args.no_progress);
     let chunk = rayon::current_num_threads().max(1) * 8;
     for group in files.chunks(chunk) {
-        let read: Vec<Result<Read, (PathBuf, String)>> = group
+        let read: Vec<Result<Read, (String, String)>> = group
             .par_iter()
-            .map(|p| read_file(p, &limits).map_err(|e| (p.clone(), e)))
+            .map(|p| read_source(p, &limits).map_err(|e| (p.shown(), e)))
             .collect();
         let mut todo = Vec::new();
         for r in read {
             tally.read += 1;
             match r {
-                Err((p, e)) => tally.failed.push(format!("{}: {e}", p.display())),
+                Err((p, e)) => tally.failed.push(format!("{p}: {e}")),
                 Ok(r) => match store.document_status(&r.key, &r.sha) {
                     Ok(DocStatus::Unchanged | DocStatus::DuplicateOf(_)) => tally.skipped += 1,
                     Ok(_) => todo.push(r),
@@ -209,7 +374,7 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
             let x = match x {
                 Ok(x) => x,
                 Err(e) => {
-                    tally.failed.push(format!("{}: {e}", r.path.display()));
+                    tally.failed.push(format!("{}: {e}", r.shown));
                     continue;
                 }
             };
@@ -233,7 +398,7 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
                 }
                 Ok(Stored::Skipped) => tally.skipped += 1,
                 Err(e) => {
-                    eprintln!("incidex: {}: {e}", r.path.display());
+                    eprintln!("incidex: {}: {e}", r.shown);
                     return ExitCode::from(2);
                 }
             }

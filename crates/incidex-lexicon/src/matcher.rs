@@ -46,13 +46,17 @@ impl Target {
     }
 }
 
-/// One DFA reporting overlapping matches: the lexicons are a few thousand short
-/// patterns, so its memory is small and it scans far faster than an NFA.
-fn overlapping_automaton(patterns: &[String]) -> Result<AhoCorasick, String> {
+/// An automaton reporting overlapping matches. The whole-document scan uses a
+/// DFA (it runs over every byte of every document); per-lexicon automata, which
+/// only see short strings such as names, use a contiguous NFA that builds fast.
+fn overlapping_automaton(
+    patterns: &[String],
+    kind: aho_corasick::AhoCorasickKind,
+) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .kind(Some(kind))
         .build(patterns)
         .map_err(|e| e.to_string())
 }
@@ -113,8 +117,8 @@ impl Combined {
                 dims,
             });
         }
-        let automaton =
-            overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid {
+        let automaton = overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::DFA)
+            .map_err(|reason| LexiconError::Invalid {
                 file: "(combined lexicons)".into(),
                 reason,
             })?;
@@ -190,10 +194,11 @@ impl Lexicon {
             });
         }
         let automaton =
-            overlapping_automaton(&patterns).map_err(|reason| LexiconError::Invalid {
-                file: file.source.clone(),
-                reason,
-            })?;
+            overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA)
+                .map_err(|reason| LexiconError::Invalid {
+                    file: file.source.clone(),
+                    reason,
+                })?;
         Ok(Lexicon {
             automaton: Some(automaton),
             targets,
