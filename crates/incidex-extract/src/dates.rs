@@ -175,55 +175,39 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         );
     }
     let month_ja = has(&["月"]);
-    for c in YMD_JA.captures_iter(if month_ja { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit()) {
-            continue;
+    // `2023年5月12日` and `2023/5/12`: the same year-month-day captures; a digit or a
+    // letter glued to either side makes them part of something else.
+    let glued_ja = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
+    let glued_num = |s: usize, e: usize| {
+        prev_char(text, s).is_some_and(|p| p.is_ascii_alphanumeric())
+            || next_char(text, e).is_some_and(|p| p.is_ascii_digit())
+    };
+    let full: [(&Regex, &str, &dyn Fn(usize, usize) -> bool); 2] = [
+        (&YMD_JA, if month_ja { text } else { "" }, &glued_ja),
+        (&YMD_NUM, text, &glued_num),
+    ];
+    for (re, haystack, glued) in full {
+        for c in re.captures_iter(haystack) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            let year: i32 = c[1].parse().unwrap_or(0);
+            let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+                continue;
+            };
+            if glued(m.start(), m.end()) || !(1900..=2100).contains(&year) {
+                continue;
+            }
+            push(
+                &mut hits,
+                DateHit {
+                    start: m.start(),
+                    end: m.end(),
+                    year: Some(year),
+                    month,
+                    day,
+                    relative: Relative::None,
+                },
+            );
         }
-        let year: i32 = c[1].parse().unwrap_or(0);
-        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
-            continue;
-        };
-        if !(1900..=2100).contains(&year) {
-            continue;
-        }
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: Some(year),
-                month,
-                day,
-                relative: Relative::None,
-            },
-        );
-    }
-    for c in YMD_NUM.captures_iter(text) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_alphanumeric())
-            || next_char(text, m.end()).is_some_and(|p| p.is_ascii_digit())
-        {
-            continue;
-        }
-        let year: i32 = c[1].parse().unwrap_or(0);
-        if !(1900..=2100).contains(&year) {
-            continue;
-        }
-        let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
-            continue;
-        };
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: Some(year),
-                month,
-                day,
-                relative: Relative::None,
-            },
-        );
     }
     for c in EN_MDY.captures_iter(if english { text } else { "" }) {
         let m = c.get(0).unwrap_or_else(|| unreachable!());
