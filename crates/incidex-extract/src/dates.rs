@@ -135,6 +135,10 @@ fn relative_before(text: &str, at: usize) -> Relative {
     }
 }
 
+/// A full-date regex, the text it searches, and the test that its match is glued to
+/// something else.
+type FullDateForm<'a> = (&'a Regex, &'a str, &'a dyn Fn(usize, usize) -> bool);
+
 /// Every date mention in `text`, in order, overlapping forms removed.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
@@ -182,7 +186,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         prev_char(text, s).is_some_and(|p| p.is_ascii_alphanumeric())
             || next_char(text, e).is_some_and(|p| p.is_ascii_digit())
     };
-    let full: [(&Regex, &str, &dyn Fn(usize, usize) -> bool); 2] = [
+    let full: [FullDateForm; 2] = [
         (&YMD_JA, if month_ja { text } else { "" }, &glued_ja),
         (&YMD_NUM, text, &glued_num),
     ];
