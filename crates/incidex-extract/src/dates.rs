@@ -142,8 +142,17 @@ type FullDateForm<'a> = (&'a Regex, &'a str, &'a dyn Fn(usize, usize) -> bool);
 /// Every date mention in `text`, in order, overlapping forms removed.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
-    let push = |hits: &mut Vec<DateHit>, h: DateHit| {
-        if valid(h.month, h.day) && !hits.iter().any(|o| h.start < o.end && o.start < h.end) {
+    // Forms are tried most specific first; a later form's hit that overlaps an
+    // accepted one is dropped. Accepted hits never overlap, so the one starting
+    // last before a new hit's end is the only one that can overlap it.
+    let mut accepted: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut push = |hits: &mut Vec<DateHit>, h: DateHit| {
+        let overlaps = accepted
+            .range(..h.end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > h.start);
+        if valid(h.month, h.day) && !overlaps {
+            accepted.insert(h.start, h.end);
             hits.push(h);
         }
     };
@@ -151,207 +160,244 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
     let english = text.bytes().filter(u8::is_ascii_alphabetic).take(8).count() >= 8;
     let era = has(&["令和", "平成", "昭和"]);
-    for c in ERA.captures_iter(if era { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        let base = match &c[1] {
-            "令和" => 2018,
-            "平成" => 1988,
-            _ => 1925,
-        };
-        let n: i32 = if &c[2] == "元" {
-            1
-        } else {
-            c[2].parse().unwrap_or(0)
-        };
-        let (Some(month), day) = (num(c.get(3)), num(c.get(4))) else {
-            continue;
-        };
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: Some(base + n),
-                month,
-                day,
-                relative: Relative::None,
-            },
-        );
-    }
     let month_ja = has(&["月"]);
-    // `2023年5月12日` and `2023/5/12`: the same year-month-day captures; a digit or a
-    // letter glued to either side makes them part of something else.
-    let glued_ja = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
-    let glued_num = |s: usize, e: usize| {
-        prev_char(text, s).is_some_and(|p| p.is_ascii_alphanumeric())
-            || next_char(text, e).is_some_and(|p| p.is_ascii_digit())
-    };
-    let full: [FullDateForm; 2] = [
-        (&YMD_JA, if month_ja { text } else { "" }, &glued_ja),
-        (&YMD_NUM, text, &glued_num),
-    ];
-    for (re, haystack, glued) in full {
-        for c in re.captures_iter(haystack) {
+    let slash = has(&["/"]);
+    let day_ja = has(&["日"]);
+    // Every date form holds a digit: the regexes run only over small windows
+    // around the runs of digits, not over all the text.
+    for (ws, we) in digit_windows(text, 16, 24) {
+        let w = &text[ws..we];
+        for c in ERA.captures_iter(if era { w } else { "" }) {
             let m = c.get(0).unwrap_or_else(|| unreachable!());
-            let year: i32 = c[1].parse().unwrap_or(0);
-            let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+            let base = match &c[1] {
+                "令和" => 2018,
+                "平成" => 1988,
+                _ => 1925,
+            };
+            let n: i32 = if &c[2] == "元" {
+                1
+            } else {
+                c[2].parse().unwrap_or(0)
+            };
+            let (Some(month), day) = (num(c.get(3)), num(c.get(4))) else {
                 continue;
             };
-            if glued(m.start(), m.end()) || !(1900..=2100).contains(&year) {
-                continue;
-            }
             push(
                 &mut hits,
                 DateHit {
-                    start: m.start(),
-                    end: m.end(),
-                    year: Some(year),
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: Some(base + n),
                     month,
                     day,
                     relative: Relative::None,
                 },
             );
         }
-    }
-    for c in EN_MDY.captures_iter(if english { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        let month = month_of(&c[1]);
-        let day = num(c.get(2));
-        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
-        // "May 5" alone is too often not a date ("may 5 users"): require a year for May without a capital.
-        if c[1].starts_with('m') && c[1].len() == 3 && year.is_none() {
-            continue;
-        }
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year,
-                month,
-                day,
-                relative: Relative::None,
-            },
-        );
-    }
-    for c in EN_DMY.captures_iter(if english { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: c[3].parse().ok(),
-                month: month_of(&c[2]),
-                day: num(c.get(1)),
-                relative: Relative::None,
-            },
-        );
-    }
-    for c in EN_MY.captures_iter(if english { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: c[2].parse().ok(),
-                month: month_of(&c[1]),
-                day: None,
-                relative: Relative::None,
-            },
-        );
-    }
-    for c in MD_JA.captures_iter(if month_ja { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit()) {
-            continue;
-        }
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: None,
-                month: num(c.get(1)).unwrap_or(0),
-                day: num(c.get(2)),
-                relative: relative_before(text, m.start()),
-            },
-        );
-    }
-    let slash = has(&["/"]);
-    for c in MD_SLASH.captures_iter(if slash { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        let p = prev_char(text, m.start());
-        let n = next_char(text, m.end());
-        if p.is_some_and(|p| {
-            p.is_ascii_alphanumeric()
-                || matches!(p, '/' | '.' | ':' | '-' | '_' | '=' | '?' | '#' | '%')
-        }) || n
-            .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-'))
-        {
-            continue;
-        }
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: None,
-                month: num(c.get(1)).unwrap_or(0),
-                day: num(c.get(2)),
-                relative: relative_before(text, m.start()),
-            },
-        );
-    }
-    for c in M_JA.captures_iter(if month_ja { text } else { "" }) {
-        let m = c.get(0).unwrap_or_else(|| unreachable!());
-        if prev_char(text, m.start()).is_some_and(|p| p.is_ascii_digit() || p == '第') {
-            continue;
-        }
-        let n = next_char(text, m.end());
-        if n.is_some_and(|n| n.is_ascii_digit() || n == '日' || n == '分' || n == '間' || n == '額')
-        {
-            continue;
-        }
-        push(
-            &mut hits,
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: None,
-                month: num(c.get(1)).unwrap_or(0),
-                day: None,
-                relative: relative_before(text, m.start()),
-            },
-        );
-    }
-    let day_ja = has(&["日"]);
-    for c in D_JA.captures_iter(if day_ja { text } else { "" }) {
-        let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else {
-            continue;
+        // `2023年5月12日` and `2023/5/12`: the same year-month-day captures; a digit or a
+        // letter glued to either side makes them part of something else.
+        let glued_ja = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
+        let glued_num = |s: usize, e: usize| {
+            prev_char(text, s).is_some_and(|p| p.is_ascii_alphanumeric())
+                || next_char(text, e).is_some_and(|p| p.is_ascii_digit())
         };
-        if prev_char(text, whole.start())
-            .is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '第' || p == '~')
-        {
-            continue;
+        let full: [FullDateForm; 2] = [
+            (&YMD_JA, if month_ja { w } else { "" }, &glued_ja),
+            (&YMD_NUM, w, &glued_num),
+        ];
+        for (re, haystack, glued) in full {
+            for c in re.captures_iter(haystack) {
+                let m = c.get(0).unwrap_or_else(|| unreachable!());
+                let year: i32 = c[1].parse().unwrap_or(0);
+                let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+                    continue;
+                };
+                if glued(ws + m.start(), ws + m.end()) || !(1900..=2100).contains(&year) {
+                    continue;
+                }
+                push(
+                    &mut hits,
+                    DateHit {
+                        start: (ws + m.start()),
+                        end: (ws + m.end()),
+                        year: Some(year),
+                        month,
+                        day,
+                        relative: Relative::None,
+                    },
+                );
+            }
         }
-        // Only the day and 日: the cue after it belongs to the sentence.
-        let end = d.end() + '日'.len_utf8();
-        push(
-            &mut hits,
-            DateHit {
-                start: whole.start(),
-                end,
-                year: None,
-                month: 0,
-                day: num(Some(d)),
-                relative: Relative::None,
-            },
-        );
+        for c in EN_MDY.captures_iter(if english { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            let month = month_of(&c[1]);
+            let day = num(c.get(2));
+            let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+            // "May 5" alone is too often not a date ("may 5 users"): require a year for May without a capital.
+            if c[1].starts_with('m') && c[1].len() == 3 && year.is_none() {
+                continue;
+            }
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year,
+                    month,
+                    day,
+                    relative: Relative::None,
+                },
+            );
+        }
+        for c in EN_DMY.captures_iter(if english { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: c[3].parse().ok(),
+                    month: month_of(&c[2]),
+                    day: num(c.get(1)),
+                    relative: Relative::None,
+                },
+            );
+        }
+        for c in EN_MY.captures_iter(if english { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: c[2].parse().ok(),
+                    month: month_of(&c[1]),
+                    day: None,
+                    relative: Relative::None,
+                },
+            );
+        }
+        for c in MD_JA.captures_iter(if month_ja { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            if prev_char(text, ws + m.start()).is_some_and(|p| p.is_ascii_digit()) {
+                continue;
+            }
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: None,
+                    month: num(c.get(1)).unwrap_or(0),
+                    day: num(c.get(2)),
+                    relative: relative_before(text, ws + m.start()),
+                },
+            );
+        }
+        for c in MD_SLASH.captures_iter(if slash { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            let p = prev_char(text, ws + m.start());
+            let n = next_char(text, ws + m.end());
+            if p.is_some_and(|p| {
+                p.is_ascii_alphanumeric()
+                    || matches!(p, '/' | '.' | ':' | '-' | '_' | '=' | '?' | '#' | '%')
+            }) || n.is_some_and(|n| {
+                n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-')
+            }) {
+                continue;
+            }
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: None,
+                    month: num(c.get(1)).unwrap_or(0),
+                    day: num(c.get(2)),
+                    relative: relative_before(text, ws + m.start()),
+                },
+            );
+        }
+        for c in M_JA.captures_iter(if month_ja { w } else { "" }) {
+            let m = c.get(0).unwrap_or_else(|| unreachable!());
+            if prev_char(text, ws + m.start()).is_some_and(|p| p.is_ascii_digit() || p == '第') {
+                continue;
+            }
+            let n = next_char(text, ws + m.end());
+            if n.is_some_and(|n| {
+                n.is_ascii_digit() || n == '日' || n == '分' || n == '間' || n == '額'
+            }) {
+                continue;
+            }
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + m.start()),
+                    end: (ws + m.end()),
+                    year: None,
+                    month: num(c.get(1)).unwrap_or(0),
+                    day: None,
+                    relative: relative_before(text, ws + m.start()),
+                },
+            );
+        }
+        for c in D_JA.captures_iter(if day_ja { w } else { "" }) {
+            let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if prev_char(text, ws + whole.start())
+                .is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '第' || p == '~')
+            {
+                continue;
+            }
+            // Only the day and 日: the cue after it belongs to the sentence.
+            let end = (ws + d.end()) + '日'.len_utf8();
+            push(
+                &mut hits,
+                DateHit {
+                    start: (ws + whole.start()),
+                    end,
+                    year: None,
+                    month: 0,
+                    day: num(Some(d)),
+                    relative: Relative::None,
+                },
+            );
+        }
     }
     hits.sort_by_key(|h| h.start);
     hits
+}
+
+/// `[start, end)` windows reaching `before` bytes before and `after` bytes after
+/// each run of ASCII digits, on char boundaries, merged where they overlap.
+fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut s = start.saturating_sub(before);
+        while !text.is_char_boundary(s) {
+            s -= 1;
+        }
+        let mut e = (i + after).min(text.len());
+        while !text.is_char_boundary(e) {
+            e += 1;
+        }
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
 }
 
 /// Resolves the years (and, for a bare `10日`, the month) of the hits of one

@@ -9,8 +9,17 @@ use incidex_model::{
 use std::collections::BTreeMap;
 
 /// Sentence `[start, end)` around byte `at` within `[from, to)`.
+/// A sentence is taken to be at most this many bytes on each side of a point, so
+/// that text without sentence ends costs linear, not quadratic, time.
+const SENTENCE_REACH: usize = 1500;
+
 pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize, usize) {
     let at = at.clamp(from, to);
+    let from = crate::article::floor_char(text, from.max(at.saturating_sub(SENTENCE_REACH)));
+    let mut to = to.min(at + SENTENCE_REACH);
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
     let s = text[from..at]
         .rfind(['。', '\n'])
         .map(|i| from + i + text[from + i..].chars().next().map_or(1, char::len_utf8))
@@ -373,9 +382,12 @@ pub fn fill_dates(
     rec: &mut Record,
 ) {
     let text = &ctx.norm.text;
-    let local: Vec<DateHit> = hits
+    // `hits` are sorted by start: the region's are one slice of them.
+    let lo = hits.partition_point(|h| h.start < r.start);
+    let hi = hits.partition_point(|h| h.start < r.end);
+    let local: Vec<DateHit> = hits[lo..hi.max(lo)]
         .iter()
-        .filter(|h| h.start >= r.start && h.end <= r.end)
+        .filter(|h| h.end <= r.end)
         .copied()
         .collect();
     let mentions: Vec<DateMention> = resolve(text, &local, ctx.doc_year);
@@ -403,11 +415,8 @@ pub fn fill_dates(
         if starts_range {
             continue;
         }
-        let first_in_sentence = mentions
-            .iter()
-            .find(|x| x.start >= a && x.start < b)
-            .map(|x| x.start)
-            == Some(m.start);
+        // Mentions are in text order: the first of its sentence has no predecessor in it.
+        let first_in_sentence = i == 0 || mentions[i - 1].start < a;
         // `…を公表(4/12)`: a date in parentheses right after the disclosure.
         let dated_disclosure =
             text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");

@@ -64,7 +64,37 @@ const FILE_TLDS: &[&str] = &[
     "html", "htm", "js", "iso", "img", "rar", "7z",
 ];
 
+/// Every indicator in `text`. Indicators are ASCII (the text is folded), so
+/// only the runs of ASCII between Japanese characters are searched: a Japanese
+/// notice has few and short ones, and a Japanese character is a boundary for
+/// every pattern here, so a run gives the same matches as the whole text.
 pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii() {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let worth = run.len() >= 32 || (run.len() >= 4 && run.contains(['.', '@', '[']));
+        if worth {
+            out.extend(find_in_run(run).into_iter().map(|h| IndicatorHit {
+                start: h.start + start,
+                end: h.end + start,
+                ..h
+            }));
+        }
+    }
+    out
+}
+
+fn find_in_run(text: &str) -> Vec<IndicatorHit> {
     let mut out: Vec<IndicatorHit> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let overlaps =

@@ -605,7 +605,12 @@ impl Extractor {
             }
             // The date of the sentence, or of the next one when it says `いずれも…に公表`.
             let in_sentence = |(a0, b0): (usize, usize)| {
-                hits.iter().find(|h| h.start >= a0 && h.end <= b0).copied()
+                let lo = hits.partition_point(|h| h.start < a0);
+                hits[lo..]
+                    .iter()
+                    .take_while(|h| h.start < b0)
+                    .find(|h| h.end <= b0)
+                    .copied()
             };
             let date = in_sentence((ss, se)).or_else(|| {
                 sentences
