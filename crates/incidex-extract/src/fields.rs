@@ -62,10 +62,9 @@ pub struct Region {
     pub title: (usize, usize),
 }
 
-/// Category cues: the strongest cue per category; the title counts double.
-pub fn categories(ctx: &Ctx, text: &str, r: &Region) -> Vec<(Category, f32, usize, usize)> {
+/// Category cues: the strongest cue per category; a cue in the title weighs 1.5×.
+pub fn categories(ctx: &Ctx, r: &Region) -> Vec<(Category, f32, usize, usize)> {
     let mut best: BTreeMap<Category, (f32, usize, usize)> = BTreeMap::new();
-    let _ = text;
     for m in ctx.lex_in("categories", r.start, r.end) {
         if m.tag == incidex_lexicon::NEG {
             continue;

@@ -351,7 +351,7 @@ impl Extractor {
             end: a.end,
             title: a.title,
         };
-        let cats = fields::categories(ctx, t, &region);
+        let cats = fields::categories(ctx, &region);
         if cats.is_empty() {
             return;
         }
@@ -633,7 +633,7 @@ impl Extractor {
                 end: section.1,
                 title: (section.0, section.0),
             };
-            let local_cats = fields::categories(ctx, t, &section_region);
+            let local_cats = fields::categories(ctx, &section_region);
             let cats_here: &[(Category, f32, usize, usize)] = if local_cats.is_empty() {
                 cats
             } else {
@@ -751,11 +751,6 @@ impl Extractor {
             stock_code: None,
         });
         fields::set_category(&mut rec, &ctx.norm, cats, None);
-        let region = Region {
-            start,
-            end,
-            title: (start, start),
-        };
         if let Some((sector, _)) = fields::sector(
             ctx,
             Some(name),
@@ -777,7 +772,6 @@ impl Extractor {
                 rec.malware.push(m.value.to_string());
             }
         }
-        let _ = region;
         rec
     }
 
@@ -867,7 +861,7 @@ impl Extractor {
                 rec.victims.push(n);
             }
         }
-        let cats = fields::categories(ctx, t, &desc);
+        let cats = fields::categories(ctx, &desc);
         let cyber = |c: &Category| {
             matches!(
                 c,
