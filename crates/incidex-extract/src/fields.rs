@@ -2,10 +2,12 @@
 
 use crate::dates::{resolve, DateHit, DateMention};
 use crate::Ctx;
+use aho_corasick::AhoCorasick;
 use incidex_model::{
     Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector,
     Vocabulary,
 };
+use once_cell::sync::Lazy;
 use std::collections::BTreeMap;
 
 /// Sentence `[start, end)` around byte `at` within `[from, to)`.
@@ -33,27 +35,28 @@ pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize,
 
 /// Whether the sentence denies what it names (`流出はない`, `含まれておりません`).
 fn denied(sentence: &str) -> bool {
-    [
-        "流出はない",
-        "流出はなかった",
-        "漏えいはない",
-        "含まれておりません",
-        "含まれていない",
-        "含まれません",
-        "ではありません",
-        "はありません",
-        "は否定",
-        "否定している",
-        "流出はありません",
-        "確認されておりません",
-        "確認されていない",
-        "no evidence",
-        "not affected",
-        "were not",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w))
+    has(&DENIAL_AC, sentence)
 }
+
+const DENIAL: &[&str] = &[
+    "流出はない",
+    "流出はなかった",
+    "漏えいはない",
+    "含まれておりません",
+    "含まれていない",
+    "含まれません",
+    "ではありません",
+    "はありません",
+    "は否定",
+    "否定している",
+    "流出はありません",
+    "確認されておりません",
+    "確認されていない",
+    "no evidence",
+    "not affected",
+    "were not",
+];
+static DENIAL_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DENIAL));
 
 pub struct Region {
     pub start: usize,
@@ -372,6 +375,23 @@ const DISCLOSURE: &[&str] = &[
     "disclosed",
 ];
 
+/// The cue lists compiled once: a sentence is tested against a whole list in one pass.
+static DISCOVERY_STRONG_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_STRONG));
+static DISCOVERY_WEAK_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_WEAK));
+static DISCOVERY_DENIED_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_DENIED));
+static OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(OCCURRENCE));
+static SINGLE_OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(SINGLE_OCCURRENCE));
+static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCLOSURE));
+
+fn cues(words: &[&str]) -> AhoCorasick {
+    // The lists are a few literal words: building cannot fail.
+    AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list: {e}"))
+}
+
+fn has(ac: &AhoCorasick, text: &str) -> bool {
+    ac.is_match(text)
+}
+
 /// Dates, the disclosure/occurrence/discovery roles and the timeline.
 pub fn fill_dates(
     ctx: &Ctx,
@@ -405,7 +425,7 @@ pub fn fill_dates(
         let (a, b) = sentence_around(text, r.start, r.end, m.start);
         let sentence = &text[a..b];
         if let Some(f) = m.range_from {
-            if occurred.is_none() && OCCURRENCE.iter().any(|w| sentence.contains(w)) {
+            if occurred.is_none() && has(&OCCURRENCE_AC, sentence) {
                 occurred = Some((&mentions[f], m));
             }
             continue;
@@ -420,14 +440,14 @@ pub fn fill_dates(
         let dated_disclosure =
             text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
         if disclosed.is_none()
-            && (dated_disclosure || DISCLOSURE.iter().any(|w| text[m.end..b].contains(w)))
+            && (dated_disclosure || has(&DISCLOSURE_AC, &text[m.end..b]))
             && !sentence.contains("公開した第")
         {
             disclosed = Some(m);
         }
-        if first_in_sentence && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w)) {
-            let strong = DISCOVERY_STRONG.iter().any(|w| sentence.contains(w));
-            let weak = DISCOVERY_WEAK.iter().any(|w| sentence.contains(w));
+        if first_in_sentence && !has(&DISCOVERY_DENIED_AC, sentence) {
+            let strong = has(&DISCOVERY_STRONG_AC, sentence);
+            let weak = has(&DISCOVERY_WEAK_AC, sentence);
             if strong || weak {
                 let better = match discovered {
                     None => true,
@@ -443,8 +463,8 @@ pub fn fill_dates(
         }
         if single.is_none()
             && first_in_sentence
-            && SINGLE_OCCURRENCE.iter().any(|w| text[m.end..b].contains(w))
-            && !DISCLOSURE.iter().any(|w| text[m.end..b].contains(w))
+            && has(&SINGLE_OCCURRENCE_AC, &text[m.end..b])
+            && !has(&DISCLOSURE_AC, &text[m.end..b])
         {
             single = Some(m);
         }
@@ -489,9 +509,7 @@ pub fn fill_dates(
         let has_date = mentions
             .iter()
             .any(|m| m.start >= sentence_start && m.start < end);
-        if !has_date
-            && DISCOVERY_STRONG.iter().any(|w| sentence.contains(w))
-            && !DISCOVERY_DENIED.iter().any(|w| sentence.contains(w))
+        if !has_date && has(&DISCOVERY_STRONG_AC, sentence) && !has(&DISCOVERY_DENIED_AC, sentence)
         {
             // Only when no sentence dates the discovery itself, and never the letterhead date.
             let is_disclosure = |m: &DateMention| disclosed.is_some_and(|d| d.start == m.start);
