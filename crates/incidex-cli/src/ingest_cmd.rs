@@ -1,7 +1,9 @@
 //! `incidex ingest`: read (or fetch, for http/https URLs), extract and store
 //! documents. Each document is stored with its reports in one transaction;
 //! documents already stored (by content hash) are skipped, so a rerun after a
-//! crash or a kill completes the work. Incidents are relinked at the end.
+//! crash or a kill completes the work. New reports are linked into incidents
+//! every few thousand reports and at the end, incrementally
+//! ([`Store::relink_pending`]).
 
 use crate::extract_cmd::{collect_files, parse_date};
 use clap::Args;
@@ -108,6 +110,10 @@ fn read_file(path: &Path, limits: &Limits) -> Result<Read, String> {
     })
 }
 
+/// Reports stored (or left by a replaced document) after which the ingest
+/// links them, before it goes on.
+const RELINK_EVERY: usize = 2_000;
+
 /// How long one fetch may take, from connecting to the last byte.
 const FETCH_TIMEOUT_SECS: u64 = 30;
 /// Redirects followed before a fetch fails.
@@ -178,10 +184,21 @@ fn transport_reason(t: &ureq::Transport) -> String {
         (ureq::ErrorKind::TooManyRedirects, _) => {
             format!("more than {MAX_REDIRECTS} redirects")
         }
-        (kind, _) => match t.message() {
-            Some(m) => format!("cannot fetch: {kind}: {m}"),
-            None => format!("cannot fetch: {kind}"),
-        },
+        (kind, _) => {
+            let detail = t
+                .source()
+                .map(|e| e.to_string())
+                .or_else(|| t.message().map(str::to_string));
+            let what = match kind {
+                ureq::ErrorKind::ConnectionFailed => "cannot connect".to_string(),
+                ureq::ErrorKind::Dns => "cannot resolve the host".to_string(),
+                kind => format!("cannot fetch: {kind}"),
+            };
+            match detail {
+                Some(d) => format!("{what}: {d}"),
+                None => what,
+            }
+        }
     }
 }
 
@@ -342,6 +359,7 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
         .collect();
     let (_, _, incidents_before) = store.counts().unwrap_or_default();
     let bar = progress(files.len(), args.no_progress);
+    let mut unlinked = 0usize;
     let chunk = rayon::current_num_threads().max(1) * 8;
     for group in files.chunks(chunk) {
         let read: Vec<Result<Read, (String, String)>> = group
@@ -391,10 +409,12 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
                 Ok(Stored::Added { reports }) => {
                     tally.added += 1;
                     tally.reports += reports;
+                    unlinked += reports;
                 }
-                Ok(Stored::Replaced { reports, .. }) => {
+                Ok(Stored::Replaced { reports, removed }) => {
                     tally.replaced += 1;
                     tally.reports += reports;
+                    unlinked += reports + removed;
                 }
                 Ok(Stored::Skipped) => tally.skipped += 1,
                 Err(e) => {
@@ -403,13 +423,22 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
                 }
             }
         }
+        // Link as we go, so that a relink never holds more than the reports
+        // of a few chunks and those they can join.
+        if unlinked >= RELINK_EVERY {
+            if let Err(e) = store.relink_pending() {
+                eprintln!("incidex: {e}");
+                return ExitCode::from(2);
+            }
+            unlinked = 0;
+        }
         bar.inc(group.len() as u64);
     }
     bar.finish_and_clear();
     let relinked = match store.links_dirty() {
         Ok(true) => {
             bar.println("linking reports into incidents…");
-            store.relink().map(Some)
+            store.relink_pending().map(Some)
         }
         Ok(false) => Ok(None),
         Err(e) => Err(e),

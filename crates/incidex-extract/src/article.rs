@@ -495,7 +495,13 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
         }
     }
     // The English patterns need English words to look at.
-    if lead.bytes().filter(u8::is_ascii_alphabetic).take(12).count() < 12 {
+    if lead
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .take(12)
+        .count()
+        < 12
+    {
         return None;
     }
     let lead_en = lead

@@ -7,7 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::normalize::same_name;
 use crate::store::{Store, INCIDENT_TAG_KINDS};
 use rusqlite::{params, OptionalExtension, Transaction};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Reports disclosed further apart than this are not joined automatically.
 pub const MAX_DAYS: i64 = 180;
@@ -35,6 +35,26 @@ struct Feat {
     names: Vec<(String, Role)>,
     categories: BTreeSet<String>,
     malware: BTreeSet<String>,
+}
+
+/// The reason given to a report stored since the last relink (and to the
+/// reports of an incident that a replaced document broke up):
+/// [`Store::relink_pending`] links these and the reports they can join.
+pub(crate) const PENDING: &str = "not linked yet (relink pending)";
+
+/// The tag kinds that carry organisation names.
+const NAME_KINDS: &str = "('victim', 'provider', 'parent')";
+
+/// Marks the links dirty after reports were stored. `links_dirty` is '0'
+/// (clean), '2' (the reports stored since are marked [`PENDING`]) or '1'
+/// (written by older builds, which did not mark them: a full relink is due).
+pub(crate) fn mark_dirty(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES ('links_dirty', '2')
+         ON CONFLICT(key) DO UPDATE SET value = CASE WHEN value = '1' THEN '1' ELSE '2' END",
+        [],
+    )?;
+    Ok(())
 }
 
 /// What a relink did.
@@ -158,6 +178,37 @@ impl Store {
         Ok(summary)
     }
 
+    /// Links the reports stored since the last relink, in one transaction:
+    /// only the incidents they can join are recomputed (the reports that share
+    /// an organisation name with them, directly or by containment, with the
+    /// other reports of those reports' incidents and their hand-made links),
+    /// with the same rules as [`Store::relink`]. When the reports stored since
+    /// are not known (a database last written by an older build), everything
+    /// is relinked. The summary counts the recomputed part.
+    pub fn relink_pending(&mut self) -> Result<LinkSummary> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| crate::error::classify(&path, e))?;
+        let state: Option<String> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'links_dirty'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| crate::error::classify(&path, e))?;
+        let summary = match state.as_deref() {
+            None | Some("0") => Ok(LinkSummary::default()),
+            Some("2") => relink_pending_in(&tx),
+            Some(_) => relink_in(&tx),
+        }
+        .map_err(|e| crate::error::classify(&path, e))?;
+        tx.commit().map_err(|e| crate::error::classify(&path, e))?;
+        Ok(summary)
+    }
+
     /// Resolves a report given by id (`123`, `#123`, `r123`) or stable key.
     pub fn report_key(&self, given: &str) -> Result<String> {
         let g = given.trim().trim_start_matches(['#', 'r', 'R']);
@@ -219,10 +270,15 @@ impl Store {
     }
 }
 
-fn load_features(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Feat>> {
-    let mut st = tx.prepare(
-        "SELECT id, rkey, victim, category, sector, disclosed, sequence, max_affected FROM reports ORDER BY id",
-    )?;
+/// The link features of every report, or (`scoped`) of the reports in
+/// `temp.relink_set`.
+fn load_features(tx: &Transaction<'_>, scoped: bool) -> rusqlite::Result<Vec<Feat>> {
+    let mut st = tx.prepare(if scoped {
+        "SELECT id, rkey, victim, category, sector, disclosed, sequence, max_affected FROM reports
+         WHERE id IN (SELECT id FROM temp.relink_set) ORDER BY id"
+    } else {
+        "SELECT id, rkey, victim, category, sector, disclosed, sequence, max_affected FROM reports ORDER BY id"
+    })?;
     let mut feats: Vec<Feat> = st
         .query_map([], |r| {
             let disclosed: Option<String> = r.get(5)?;
@@ -241,9 +297,12 @@ fn load_features(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Feat>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let index: HashMap<i64, usize> = feats.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-    let mut st = tx.prepare(
-        "SELECT report_id, kind, value FROM report_tags WHERE kind IN ('victim', 'provider', 'parent', 'category', 'malware')",
-    )?;
+    let mut st = tx.prepare(if scoped {
+        "SELECT report_id, kind, value FROM report_tags
+         WHERE report_id IN (SELECT id FROM temp.relink_set) AND +kind IN ('victim', 'provider', 'parent', 'category', 'malware')"
+    } else {
+        "SELECT report_id, kind, value FROM report_tags WHERE kind IN ('victim', 'provider', 'parent', 'category', 'malware')"
+    })?;
     let mut rows = st.query([])?;
     while let Some(row) = rows.next()? {
         let (rid, kind, value): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
@@ -261,12 +320,33 @@ fn load_features(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Feat>> {
             }
         }
     }
+    // One order whatever order the rows came in: a report's first role for a
+    // name is the one its joins name (parent, then provider, then victim).
+    for f in &mut feats {
+        f.names
+            .sort_by(|a, b| (role_rank(a.1), &a.0).cmp(&(role_rank(b.1), &b.0)));
+    }
     Ok(feats)
 }
 
+fn role_rank(r: Role) -> u8 {
+    match r {
+        Role::Parent => 0,
+        Role::Provider => 1,
+        Role::Victim => 2,
+    }
+}
+
 /// Groups of reports that may be joined: per distinct name, the reports that
-/// carry it or a name it contains (three characters or more).
-fn name_groups(feats: &[Feat]) -> Vec<(String, Vec<(usize, Role)>)> {
+/// carry it or a name it contains (three characters or more). `known`, when
+/// `feats` are a part of the store, holds every name stored: groups are then
+/// formed for every stored name (a name none of `feats` carries can still
+/// contain two of theirs) and labelled as in a full relink, so that the part
+/// is linked as a full relink links it.
+fn name_groups<'a>(
+    feats: &'a [Feat],
+    known: Option<&HashSet<&'a str>>,
+) -> Vec<(String, Vec<(usize, Role)>)> {
     let mut by_name: HashMap<&str, Vec<(usize, Role)>> = HashMap::new();
     for (i, f) in feats.iter().enumerate() {
         for (n, role) in &f.names {
@@ -276,34 +356,162 @@ fn name_groups(feats: &[Feat]) -> Vec<(String, Vec<(usize, Role)>)> {
             }
         }
     }
+    let keys: Vec<&str> = match known {
+        Some(k) => k.iter().copied().collect(),
+        None => by_name.keys().copied().collect(),
+    };
     let mut groups = Vec::new();
-    for (name, members) in &by_name {
-        let chars: Vec<char> = name.chars().collect();
-        let mut group = members.clone();
-        let mut label = name.to_string();
-        if chars.len() > 3 {
-            for len in 3..chars.len() {
-                for start in 0..=chars.len() - len {
-                    let sub: String = chars[start..start + len].iter().collect();
-                    if let Some(more) = by_name.get(sub.as_str()) {
-                        if same_name(&sub, name) {
-                            group.extend(more.iter().copied());
-                            label = sub;
-                        }
-                    }
+    for name in keys {
+        let mut group = by_name.get(name).cloned().unwrap_or_default();
+        let mut label = name;
+        for sub in inner_names(name) {
+            let more = by_name.get(sub);
+            let stored = more.is_some() || known.is_some_and(|k| k.contains(sub));
+            if stored && same_name(sub, name) {
+                if let Some(more) = more {
+                    group.extend(more.iter().copied());
                 }
+                label = sub;
             }
         }
         if group.len() > 1 {
-            groups.push((label, group));
+            groups.push((label, name, group));
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    // By label, then name: the same order on every run.
+    groups.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     groups
+        .into_iter()
+        .map(|(label, _, group)| (label.to_string(), group))
+        .collect()
+}
+
+/// The byte ranges of a name's substrings that name groups consider: three
+/// characters or more, shorter than the name (none for names of three
+/// characters or fewer).
+fn inner_names(name: &str) -> impl Iterator<Item = &str> {
+    let bounds: Vec<usize> = name
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(name.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    (3..chars.max(3))
+        .flat_map(move |len| {
+            let bounds = bounds.clone();
+            (0..=chars - len).map(move |start| (bounds[start], bounds[start + len]))
+        })
+        .map(move |(a, b)| &name[a..b])
 }
 
 fn relink_in(tx: &Transaction<'_>) -> rusqlite::Result<LinkSummary> {
-    let feats = load_features(tx)?;
+    let feats = load_features(tx, false)?;
+    let (mut uf, edges) = link_features(tx, &feats, None)?;
+    write_incidents(tx, &feats, &mut uf, &edges, false)
+}
+
+/// Collects in `temp.relink_set` the pending reports, the reports that share
+/// a name group with them (a name of a pending report, a name containing it,
+/// and the names that such a name contains), and, until nothing changes, the
+/// other reports of their incidents and their hand-made links; relinks those.
+fn relink_pending_in(tx: &Transaction<'_>) -> rusqlite::Result<LinkSummary> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS relink_set(id INTEGER PRIMARY KEY);
+         CREATE TEMP TABLE IF NOT EXISTS relink_old(id INTEGER PRIMARY KEY);
+         DELETE FROM temp.relink_set; DELETE FROM temp.relink_old;",
+    )?;
+    let pending = tx.execute(
+        "INSERT INTO temp.relink_set(id) SELECT report_id FROM report_incident WHERE reason = ?1",
+        [PENDING],
+    )?;
+    if pending == 0 {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('links_dirty', '0')",
+            [],
+        )?;
+        return Ok(LinkSummary::default());
+    }
+    let pending_names: HashSet<String> = tx
+        .prepare(&format!(
+            "SELECT DISTINCT value FROM report_tags
+             WHERE report_id IN (SELECT id FROM temp.relink_set) AND +kind IN {NAME_KINDS}"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let all_names: Vec<String> = tx
+        .prepare(&format!(
+            "SELECT DISTINCT value FROM report_tags WHERE kind IN {NAME_KINDS}"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let known: HashSet<&str> = all_names.iter().map(String::as_str).collect();
+    let mut needed: HashSet<&str> = HashSet::new();
+    for name in &all_names {
+        let touched = pending_names.contains(name)
+            || inner_names(name).any(|sub| pending_names.contains(sub));
+        if touched {
+            needed.insert(name);
+            needed.extend(inner_names(name).filter(|sub| known.contains(sub)));
+        }
+    }
+    {
+        let mut add = tx.prepare(&format!(
+            "INSERT OR IGNORE INTO temp.relink_set(id)
+             SELECT report_id FROM report_tags WHERE kind IN {NAME_KINDS} AND value = ?1"
+        ))?;
+        for name in &needed {
+            add.execute([name])?;
+        }
+    }
+    drop(needed);
+    loop {
+        // (Two steps, each driven by the small temporary table: a join of
+        // report_incident with itself made SQLite scan it whole.)
+        tx.execute(
+            "INSERT OR IGNORE INTO temp.relink_old(id)
+             SELECT incident_id FROM report_incident WHERE report_id IN (SELECT id FROM temp.relink_set)",
+            [],
+        )?;
+        let by_incident = tx.execute(
+            "INSERT OR IGNORE INTO temp.relink_set(id)
+             SELECT report_id FROM report_incident WHERE incident_id IN (SELECT id FROM temp.relink_old)",
+            [],
+        )?;
+        let by_hand = tx.execute(
+            "INSERT OR IGNORE INTO temp.relink_set(id)
+             SELECT rb.id FROM manual_links m JOIN reports ra ON ra.rkey = m.a JOIN reports rb ON rb.rkey = m.b
+             WHERE m.kind = 'link' AND ra.id IN (SELECT id FROM temp.relink_set)
+             UNION
+             SELECT ra.id FROM manual_links m JOIN reports ra ON ra.rkey = m.a JOIN reports rb ON rb.rkey = m.b
+             WHERE m.kind = 'link' AND rb.id IN (SELECT id FROM temp.relink_set)",
+            [],
+        )?;
+        if by_incident + by_hand == 0 {
+            break;
+        }
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO temp.relink_old(id)
+         SELECT incident_id FROM report_incident WHERE report_id IN (SELECT id FROM temp.relink_set)",
+        [],
+    )?;
+    let feats = load_features(tx, true)?;
+    let (mut uf, edges) = link_features(tx, &feats, Some(&known))?;
+    let summary = write_incidents(tx, &feats, &mut uf, &edges, true)?;
+    tx.execute_batch("DELETE FROM temp.relink_set; DELETE FROM temp.relink_old;")?;
+    Ok(summary)
+}
+
+/// Joins as pairs of indices into the features, with their reasons.
+type Edges = Vec<(usize, usize, String)>;
+
+/// The union-find over `feats`: hand-made links first (unlinks as
+/// constraints), then the name groups. Returns the joins with their reasons.
+fn link_features(
+    tx: &Transaction<'_>,
+    feats: &[Feat],
+    known: Option<&HashSet<&str>>,
+) -> rusqlite::Result<(UnionFind, Edges)> {
     let by_key: HashMap<&str, usize> = feats
         .iter()
         .enumerate()
@@ -351,7 +559,7 @@ fn relink_in(tx: &Transaction<'_>) -> rusqlite::Result<LinkSummary> {
         }
     }
 
-    for (label, mut group) in name_groups(&feats) {
+    for (label, mut group) in name_groups(feats, known) {
         group.sort_by_key(|(i, _)| (feats[*i].day.unwrap_or(i64::MIN), *i));
         group.dedup_by_key(|(i, _)| *i);
         for x in 0..group.len() {
@@ -374,20 +582,32 @@ fn relink_in(tx: &Transaction<'_>) -> rusqlite::Result<LinkSummary> {
             }
         }
     }
-    write_incidents(tx, &feats, &mut uf, &edges)
+    Ok((uf, edges))
 }
 
+/// Writes the incidents of `feats`: replacing all incidents, or (`scoped`)
+/// those in `temp.relink_old` (every report of which is in `feats`).
 fn write_incidents(
     tx: &Transaction<'_>,
     feats: &[Feat],
     uf: &mut UnionFind,
     edges: &[(usize, usize, String)],
+    scoped: bool,
 ) -> rusqlite::Result<LinkSummary> {
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..feats.len() {
         members.entry(uf.find(i)).or_default().push(i);
     }
-    tx.execute_batch("DELETE FROM incidents; DELETE FROM report_incident; DELETE FROM incident_links; DELETE FROM incident_tags;")?;
+    if scoped {
+        tx.execute_batch(
+            "DELETE FROM incidents WHERE id IN (SELECT id FROM temp.relink_old);
+             DELETE FROM incident_links WHERE incident_id IN (SELECT id FROM temp.relink_old);
+             DELETE FROM incident_tags WHERE incident_id IN (SELECT id FROM temp.relink_old);
+             DELETE FROM report_incident WHERE report_id IN (SELECT id FROM temp.relink_set);",
+        )?;
+    } else {
+        tx.execute_batch("DELETE FROM incidents; DELETE FROM report_incident; DELETE FROM incident_links; DELETE FROM incident_tags;")?;
+    }
     let mut ins = tx.prepare(
         "INSERT INTO incidents(id, victim, category, sector, disclosed, last_disclosed, max_affected, report_count)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -454,12 +674,17 @@ fn write_incidents(
         let inc = incident_of.get(a).copied().unwrap_or(0);
         ins_link.execute(params![inc, feats[*a].id, feats[*b].id, why])?;
     }
+    let from = if scoped {
+        "report_tags t JOIN report_incident ri ON ri.report_id = t.report_id
+         WHERE t.report_id IN (SELECT id FROM temp.relink_set) AND +t.kind"
+    } else {
+        "report_tags t JOIN report_incident ri ON ri.report_id = t.report_id WHERE t.kind"
+    };
     tx.execute(
         &format!(
             "INSERT OR IGNORE INTO incident_tags(incident_id, kind, value)
              SELECT ri.incident_id, CASE WHEN t.kind IN ('provider', 'parent') THEN 'victim' ELSE t.kind END, t.value
-             FROM report_tags t JOIN report_incident ri ON ri.report_id = t.report_id
-             WHERE t.kind IN {INCIDENT_TAG_KINDS}"
+             FROM {from} IN {INCIDENT_TAG_KINDS}"
         ),
         [],
     )?;

@@ -149,7 +149,8 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Whether reports were stored since the last [`Store::relink`].
+    /// Whether reports were stored since the last [`Store::relink`] or
+    /// [`Store::relink_pending`].
     pub fn links_dirty(&self) -> Result<bool> {
         let v: Option<String> = self
             .conn
@@ -160,7 +161,7 @@ impl Store {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        Ok(v.as_deref() == Some("1"))
+        Ok(matches!(v.as_deref(), Some(v) if v != "0"))
     }
 }
 
@@ -222,10 +223,7 @@ fn store_in(
         let report_id = insert_report(tx, doc_id, doc.sha256, r, &mut keys)?;
         insert_singleton_incident(tx, report_id)?;
     }
-    tx.execute(
-        "INSERT OR REPLACE INTO meta(key, value) VALUES ('links_dirty', '1')",
-        [],
-    )?;
+    crate::link::mark_dirty(tx)?;
     Ok(match removed {
         Some(n) => Stored::Replaced {
             reports: records.len(),
@@ -238,8 +236,8 @@ fn store_in(
 }
 
 /// Removes a stored document, its reports and search entries; the incidents
-/// they belonged to fall apart into single-report incidents until the next
-/// relink. Returns the number of reports removed.
+/// they belonged to fall apart into single-report incidents, marked pending,
+/// until the next relink. Returns the number of reports removed.
 fn remove_document(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<Option<usize>> {
     let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| {
         r.get(0)
@@ -416,7 +414,10 @@ fn insert_singleton_incident(tx: &Transaction<'_>, report_id: i64) -> rusqlite::
          SELECT id, victim, category, sector, disclosed, disclosed, max_affected, 1 FROM reports WHERE id = ?1",
         [report_id],
     )?;
-    tx.execute("INSERT INTO report_incident(report_id, incident_id, reason) VALUES (?1, ?1, 'not joined to another report')", [report_id])?;
+    tx.execute(
+        "INSERT INTO report_incident(report_id, incident_id, reason) VALUES (?1, ?1, ?2)",
+        params![report_id, crate::link::PENDING],
+    )?;
     tx.execute(
         &format!(
             "INSERT OR IGNORE INTO incident_tags(incident_id, kind, value)

@@ -543,3 +543,204 @@ fn a_truncated_database_gives_an_error_not_a_panic() {
         }
     }
 }
+
+/// Every report's incident, and every join with its reason.
+fn links_snapshot(db: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut out: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT report_id || ' ' || incident_id || ' ' || reason FROM report_incident ORDER BY report_id",
+        "SELECT incident_id || ' ' || report_a || ' ' || report_b || ' ' || reason FROM incident_links ORDER BY 1",
+        "SELECT id || ' ' || report_count || ' ' || ifnull(disclosed, '') FROM incidents ORDER BY id",
+        "SELECT incident_id || ' ' || kind || ' ' || value FROM incident_tags ORDER BY 1",
+    ] {
+        let mut st = c.prepare(sql).unwrap();
+        out.extend(
+            st.query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(|r| r.unwrap()),
+        );
+    }
+    out
+}
+
+#[test]
+fn relinking_pending_reports_only_keeps_manual_rules_and_matches_a_full_relink() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let mut s = filled(dir.path());
+    s.unlink_reports("2", None).unwrap();
+    s.link_reports("6", "4").unwrap();
+    assert!(!s.links_dirty().unwrap());
+    // Nothing pending: nothing to do.
+    assert_eq!(
+        s.relink_pending().unwrap(),
+        incidex_store::LinkSummary::default()
+    );
+    let g = "ツバメ情報サービスは、Emotet感染の第2報を公表しました。".to_string();
+    let h = "株式会社ミズハ物産は、ランサムウェア被害の第3報を公表しました。".to_string();
+    let k = "株式会社ヒバリ運輸は、顧客宛てのメールを誤送信しました。".to_string();
+    let docs = [
+        Doc {
+            path: "/n/g.txt",
+            records: vec![record(
+                "g.txt",
+                &g,
+                &["ツバメ情報サービス"],
+                Category::Malware,
+                &["Emotet"],
+                "2023-03-20",
+            )],
+            text: g,
+        },
+        Doc {
+            path: "/n/h.txt",
+            records: vec![record(
+                "h.txt",
+                &h,
+                &["株式会社ミズハ物産"],
+                Category::Ransomware,
+                &[],
+                "2023-05-01",
+            )],
+            text: h,
+        },
+        Doc {
+            path: "/n/k.txt",
+            records: vec![record(
+                "k.txt",
+                &k,
+                &["株式会社ヒバリ運輸"],
+                Category::Misdelivery,
+                &[],
+                "2023-05-02",
+            )],
+            text: k,
+        },
+    ];
+    for d in &docs {
+        put(&mut s, d);
+    }
+    assert!(s.links_dirty().unwrap());
+    let summary = s.relink_pending().unwrap();
+    assert!(!s.links_dirty().unwrap());
+    // Recomputed: the three new reports (7, 8, 9), the Tsubame reports (1, 2,
+    // 3: one of them unlinked), the Mizuha incident (4, 5 and, by hand, 6).
+    assert_eq!(summary.reports, 9, "{summary:?}");
+    assert_eq!(incident_of(&s, 7), incident_of(&s, 1));
+    assert_eq!(incident_of(&s, 8), incident_of(&s, 4));
+    assert_eq!(
+        incident_of(&s, 6),
+        incident_of(&s, 4),
+        "the hand-made link holds"
+    );
+    assert_eq!(incident_of(&s, 2), 2, "the unlink holds");
+    assert_eq!(incident_of(&s, 9), 9);
+    let incremental = links_snapshot(&db);
+    s.relink().unwrap();
+    assert_eq!(incremental, links_snapshot(&db));
+
+    // A database whose pending reports are unknown (an older build left
+    // links_dirty = 1) is relinked in full.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute("UPDATE meta SET value = '1' WHERE key = 'links_dirty'", [])
+        .unwrap();
+    drop(c);
+    assert!(s.links_dirty().unwrap());
+    assert_eq!(s.relink_pending().unwrap().reports, 9);
+    assert!(!s.links_dirty().unwrap());
+
+    // Only what new reports can join is recomputed: a report of Hibari
+    // touches Hibari's incident, nothing else.
+    let m = "ヒバリ運輸は、誤送信の対象が顧客12名であったと公表しました。".to_string();
+    put(
+        &mut s,
+        &Doc {
+            path: "/n/m.txt",
+            records: vec![record(
+                "m.txt",
+                &m,
+                &["ヒバリ運輸"],
+                Category::Misdelivery,
+                &[],
+                "2023-05-09",
+            )],
+            text: m,
+        },
+    );
+    let summary = s.relink_pending().unwrap();
+    assert_eq!((summary.reports, summary.incidents), (2, 1), "{summary:?}");
+    assert_eq!(incident_of(&s, 10), 9);
+    let incremental = links_snapshot(&db);
+    s.relink().unwrap();
+    assert_eq!(incremental, links_snapshot(&db));
+}
+
+#[test]
+fn an_incident_joined_through_a_name_of_another_report_stays_joined() {
+    // "モナ電機" and "イシヌダ精工" are joined because a third report names
+    // "モナ電機イシヌダ精工" (a group contains the names inside its name).
+    // Relinking the incident later, for a new report that joins it through
+    // another name, must keep the join although the third report is neither
+    // in the incident nor among the reports relinked.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let mut s = Store::open(&db).unwrap();
+    let doc = |path: &'static str, victims: &[&str], category: Category, day: &str| {
+        let text = format!(
+            "{}は、{day}に不正アクセスの被害を公表しました。",
+            victims[0]
+        );
+        Doc {
+            path,
+            records: vec![record(path, &text, victims, category, &[], day)],
+            text,
+        }
+    };
+    put(
+        &mut s,
+        &doc(
+            "/a1.txt",
+            &["モナ電機"],
+            Category::UnauthorizedAccess,
+            "2013-12-24",
+        ),
+    );
+    put(
+        &mut s,
+        &doc(
+            "/b1.txt",
+            &["イシヌダ精工", "ヒバリ運輸"],
+            Category::UnauthorizedAccess,
+            "2014-01-26",
+        ),
+    );
+    put(
+        &mut s,
+        &doc(
+            "/x.txt",
+            &["モナ電機イシヌダ精工"],
+            Category::Other,
+            "2020-01-01",
+        ),
+    );
+    s.relink_pending().unwrap();
+    assert_eq!(incident_of(&s, 2), 1);
+    assert_eq!(incident_of(&s, 3), 3);
+    put(
+        &mut s,
+        &doc(
+            "/c.txt",
+            &["ヒバリ運輸"],
+            Category::UnauthorizedAccess,
+            "2014-01-28",
+        ),
+    );
+    let summary = s.relink_pending().unwrap();
+    assert_eq!(summary.reports, 3, "{summary:?}");
+    assert_eq!(incident_of(&s, 4), 1);
+    assert_eq!(incident_of(&s, 2), 1, "still joined");
+    let incremental = links_snapshot(&db);
+    s.relink().unwrap();
+    assert_eq!(incremental, links_snapshot(&db));
+}
