@@ -30,7 +30,7 @@ enum Command {
     /// Print the text incidex reads from a file (decoded, HTML and PDF turned into text):
     /// the text that record offsets refer to.
     Text(extract_cmd::TextArgs),
-    /// Extract and store documents (files or folders) in the database; documents
+    /// Extract and store documents (files, folders or http(s) URLs) in the database; documents
     /// already stored are skipped, changed ones replaced; reports are linked into incidents.
     Ingest(ingest_cmd::IngestArgs),
     /// Full-text search of the stored reports, with field filters.
