@@ -132,27 +132,33 @@ pub fn extract_one(
     Ok(records)
 }
 
-pub fn run(args: ExtractArgs) -> ExitCode {
-    let mut lex = match LexiconSet::builtin() {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("incidex: built-in lexicons: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    for f in &args.lexicons {
-        if let Err(e) = lex.add_file(f) {
+/// The extractor with the built-in lexicons and the user's `--lexicon` files,
+/// and the worker pool sized by `--jobs`; an error has been printed when it fails.
+pub fn build_extractor(lexicons: &[PathBuf], jobs: Option<usize>) -> Result<Extractor, ExitCode> {
+    let mut lex = LexiconSet::builtin().map_err(|e| {
+        eprintln!("incidex: built-in lexicons: {e}");
+        ExitCode::from(2)
+    })?;
+    for f in lexicons {
+        lex.add_file(f).map_err(|e| {
             eprintln!("incidex: {e}");
-            return ExitCode::from(2);
-        }
+            ExitCode::from(2)
+        })?;
     }
-    if let Some(j) = args.jobs {
+    if let Some(j) = jobs {
         // Only fails when a global pool already exists, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(j.max(1))
             .build_global();
     }
-    let ex = Extractor::new(lex);
+    Ok(Extractor::new(lex))
+}
+
+pub fn run(args: ExtractArgs) -> ExitCode {
+    let ex = match build_extractor(&args.lexicons, args.jobs) {
+        Ok(ex) => ex,
+        Err(code) => return code,
+    };
     let opts = Options {
         doc_date: args.doc_date,
         ..Options::default()

@@ -8,7 +8,6 @@
 use crate::extract_cmd::{collect_files, parse_date};
 use clap::Args;
 use incidex_extract::{Extractor, Options};
-use incidex_lexicon::LexiconSet;
 use incidex_model::Record;
 use incidex_read::{read_bytes, Format, Limits};
 use incidex_store::{sha256_hex, DocStatus, NewDocument, Store, Stored};
@@ -305,24 +304,10 @@ fn progress(total: usize, hidden: bool) -> indicatif::ProgressBar {
 }
 
 pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
-    let mut lex = match LexiconSet::builtin() {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("incidex: built-in lexicons: {e}");
-            return ExitCode::from(2);
-        }
+    let ex = match crate::extract_cmd::build_extractor(&args.lexicons, args.jobs) {
+        Ok(ex) => ex,
+        Err(code) => return code,
     };
-    for f in &args.lexicons {
-        if let Err(e) = lex.add_file(f) {
-            eprintln!("incidex: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    if let Some(j) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global();
-    }
     let mut store = match Store::open(db) {
         Ok(s) => s,
         Err(e) => {
@@ -330,7 +315,6 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let ex = Extractor::new(lex);
     let opts = Options {
         doc_date: args.doc_date,
         ..Default::default()
