@@ -17,6 +17,26 @@ pub struct DateHit {
     pub relative: Relative,
 }
 
+impl DateHit {
+    fn at(
+        start: usize,
+        end: usize,
+        year: Option<i32>,
+        month: u32,
+        day: Option<u32>,
+        relative: Relative,
+    ) -> Self {
+        DateHit {
+            start,
+            end,
+            year,
+            month,
+            day,
+            relative,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relative {
     None,
@@ -185,8 +205,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             push(
                 &mut hits,
                 DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
+                    start: ws + m.start(),
+                    end: ws + m.end(),
                     year: Some(base + n),
                     month,
                     day,
@@ -218,8 +238,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 push(
                     &mut hits,
                     DateHit {
-                        start: (ws + m.start()),
-                        end: (ws + m.end()),
+                        start: ws + m.start(),
+                        end: ws + m.end(),
                         year: Some(year),
                         month,
                         day,
@@ -240,8 +260,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             push(
                 &mut hits,
                 DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
+                    start: ws + m.start(),
+                    end: ws + m.end(),
                     year,
                     month,
                     day,
@@ -253,28 +273,28 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             let m = c.get(0).unwrap_or_else(|| unreachable!());
             push(
                 &mut hits,
-                DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
-                    year: c[3].parse().ok(),
-                    month: month_of(&c[2]),
-                    day: num(c.get(1)),
-                    relative: Relative::None,
-                },
+                DateHit::at(
+                    ws + m.start(),
+                    ws + m.end(),
+                    c[3].parse().ok(),
+                    month_of(&c[2]),
+                    num(c.get(1)),
+                    Relative::None,
+                ),
             );
         }
         for c in EN_MY.captures_iter(if english { w } else { "" }) {
             let m = c.get(0).unwrap_or_else(|| unreachable!());
             push(
                 &mut hits,
-                DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
-                    year: c[2].parse().ok(),
-                    month: month_of(&c[1]),
-                    day: None,
-                    relative: Relative::None,
-                },
+                DateHit::at(
+                    ws + m.start(),
+                    ws + m.end(),
+                    c[2].parse().ok(),
+                    month_of(&c[1]),
+                    None,
+                    Relative::None,
+                ),
             );
         }
         for c in MD_JA.captures_iter(if month_ja { w } else { "" }) {
@@ -284,14 +304,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             }
             push(
                 &mut hits,
-                DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
-                    year: None,
-                    month: num(c.get(1)).unwrap_or(0),
-                    day: num(c.get(2)),
-                    relative: relative_before(text, ws + m.start()),
-                },
+                DateHit::at(
+                    ws + m.start(),
+                    ws + m.end(),
+                    None,
+                    num(c.get(1)).unwrap_or(0),
+                    num(c.get(2)),
+                    relative_before(text, ws + m.start()),
+                ),
             );
         }
         for c in MD_SLASH.captures_iter(if slash { w } else { "" }) {
@@ -308,14 +328,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             }
             push(
                 &mut hits,
-                DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
-                    year: None,
-                    month: num(c.get(1)).unwrap_or(0),
-                    day: num(c.get(2)),
-                    relative: relative_before(text, ws + m.start()),
-                },
+                DateHit::at(
+                    ws + m.start(),
+                    ws + m.end(),
+                    None,
+                    num(c.get(1)).unwrap_or(0),
+                    num(c.get(2)),
+                    relative_before(text, ws + m.start()),
+                ),
             );
         }
         for c in M_JA.captures_iter(if month_ja { w } else { "" }) {
@@ -331,14 +351,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             }
             push(
                 &mut hits,
-                DateHit {
-                    start: (ws + m.start()),
-                    end: (ws + m.end()),
-                    year: None,
-                    month: num(c.get(1)).unwrap_or(0),
-                    day: None,
-                    relative: relative_before(text, ws + m.start()),
-                },
+                DateHit::at(
+                    ws + m.start(),
+                    ws + m.end(),
+                    None,
+                    num(c.get(1)).unwrap_or(0),
+                    None,
+                    relative_before(text, ws + m.start()),
+                ),
             );
         }
         for c in D_JA.captures_iter(if day_ja { w } else { "" }) {
@@ -355,7 +375,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             push(
                 &mut hits,
                 DateHit {
-                    start: (ws + whole.start()),
+                    start: ws + whole.start(),
                     end,
                     year: None,
                     month: 0,
