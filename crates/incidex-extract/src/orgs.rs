@@ -189,7 +189,7 @@ pub fn is_hiragana(c: char) -> bool {
 }
 
 /// Particles and verbs that end a name written with a company form and hiragana
-/// (`株式会社ゆとりの空間において`).
+/// (`株式会社ことりの森において`).
 const NAME_ENDS: &[&str] = &[
     "において",
     "における",
@@ -311,7 +311,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
 }
 
 /// The name that ends at `end` (exclusive): a run of name characters, widened
-/// to a company form written before it (`株式会社ゆとりの空間`).
+/// to a company form written before it (`株式会社ことりの森`).
 pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
     let head = &text[..end];
     let mut start = end;
@@ -336,7 +336,7 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         .max_by_key(|(i, _)| *i)
     {
         let between = &window[fi + f.len()..];
-        // `株式会社ゆとりの空間` widens back to its form; `X株式会社やシグマ光機` does not:
+        // `株式会社ことりの森` widens back to its form; `X株式会社やミハマ光機` does not:
         // a particle right after a form ends the name before it.
         let after_particle =
             between.starts_with(['や', 'と', 'が', 'は', 'を', 'に', 'で', 'も', 'の', 'へ']);
@@ -372,7 +372,7 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
 }
 
 /// The name that starts at `start`: name characters, or after a company form
-/// hiragana too, up to a particle (`株式会社ゆとりの空間において` → `株式会社ゆとりの空間`).
+/// hiragana too, up to a particle (`株式会社ことりの森において` → `株式会社ことりの森`).
 pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
     let rest = &text[start..];
     let form = FORMS.iter().find(|f| rest.starts_with(**f)).copied();
@@ -414,7 +414,7 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
         break;
     }
     let mut name_end = offset + end;
-    // A company form written after the name (`シグマ光機株式会社`).
+    // A company form written after the name (`ミハマ光機株式会社`).
     if let Some(f) = FORMS.iter().find(|f| rest[name_end..].starts_with(**f)) {
         name_end += f.len();
     }
