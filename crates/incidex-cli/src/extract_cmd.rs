@@ -23,10 +23,17 @@ pub struct ExtractArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+    #[command(flatten)]
+    pub extraction: ExtractionArgs,
+}
+
+/// The options every command that extracts shares (`extract`, `ingest`).
+#[derive(Args)]
+pub struct ExtractionArgs {
     /// The documents' date (YYYY-MM-DD): years that are not written resolve against it.
     #[arg(long, value_parser = parse_date)]
     pub doc_date: Option<(i32, u32, u32)>,
-    /// Worker threads (default: all cores).
+    /// Worker threads for extraction (default: all cores).
     #[arg(long)]
     pub jobs: Option<usize>,
     /// An extra lexicon file (TOML, same format as the built-in ones); may be repeated.
@@ -155,12 +162,12 @@ pub fn build_extractor(lexicons: &[PathBuf], jobs: Option<usize>) -> Result<Extr
 }
 
 pub fn run(args: ExtractArgs) -> ExitCode {
-    let ex = match build_extractor(&args.lexicons, args.jobs) {
+    let ex = match build_extractor(&args.extraction.lexicons, args.extraction.jobs) {
         Ok(ex) => ex,
         Err(code) => return code,
     };
     let opts = Options {
-        doc_date: args.doc_date,
+        doc_date: args.extraction.doc_date,
         ..Options::default()
     };
     let limits = Limits::default();

@@ -5,7 +5,7 @@
 //! every few thousand reports and at the end, incrementally
 //! ([`Store::relink_pending`]).
 
-use crate::extract_cmd::{collect_files, parse_date};
+use crate::extract_cmd::collect_files;
 use clap::Args;
 use incidex_extract::{Extractor, Options};
 use incidex_model::Record;
@@ -21,15 +21,8 @@ pub struct IngestArgs {
     /// Files, folders (walked recursively) or http(s) URLs to ingest.
     #[arg(required = true)]
     pub paths: Vec<String>,
-    /// The documents' date (YYYY-MM-DD): years that are not written resolve against it.
-    #[arg(long, value_parser = parse_date)]
-    pub doc_date: Option<(i32, u32, u32)>,
-    /// Worker threads for extraction (default: all cores).
-    #[arg(long)]
-    pub jobs: Option<usize>,
-    /// An extra lexicon file (TOML, same format as the built-in ones); may be repeated.
-    #[arg(long = "lexicon")]
-    pub lexicons: Vec<PathBuf>,
+    #[command(flatten)]
+    pub extraction: crate::extract_cmd::ExtractionArgs,
     /// Never draw a progress bar (it is drawn only when standard error is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -304,7 +297,10 @@ fn progress(total: usize, hidden: bool) -> indicatif::ProgressBar {
 }
 
 pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
-    let ex = match crate::extract_cmd::build_extractor(&args.lexicons, args.jobs) {
+    let ex = match crate::extract_cmd::build_extractor(
+        &args.extraction.lexicons,
+        args.extraction.jobs,
+    ) {
         Ok(ex) => ex,
         Err(code) => return code,
     };
@@ -316,7 +312,7 @@ pub fn run(db: &Path, args: IngestArgs) -> ExitCode {
         }
     };
     let opts = Options {
-        doc_date: args.doc_date,
+        doc_date: args.extraction.doc_date,
         ..Default::default()
     };
     let limits = Limits::default();

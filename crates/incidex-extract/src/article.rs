@@ -234,13 +234,7 @@ pub fn subject(
     head.0 += raw.len() - unmarked.len();
     let heading = &text[head.0..head.1];
     let mut best: Option<Subject> = None;
-    let mut consider = |cand: Option<Subject>| {
-        if let Some(c) = cand {
-            if best.as_ref().is_none_or(|b| c.strength > b.strength) {
-                best = Some(c);
-            }
-        }
-    };
+    let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
     if !heading.is_empty() {
         consider(title_patterns(text, head, suffixes));
         if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -306,18 +300,21 @@ fn frequent_english_name(text: &str, body: (usize, usize)) -> Option<Subject> {
     })
 }
 
+/// Keeps `cand` when it is stronger than what `best` holds (the first of equals wins).
+fn keep_stronger(best: &mut Option<Subject>, cand: Option<Subject>) {
+    if let Some(c) = cand {
+        if best.as_ref().is_none_or(|b| c.strength > b.strength) {
+            *best = Some(c);
+        }
+    }
+}
+
 /// The issuer a title names: `… 2022年6月30日 X`, `… - X`, `…(X)`.
 fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
     let heading = &text[head.0..head.1];
     let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
-    let mut consider = |cand: Option<Subject>| {
-        if let Some(c) = cand {
-            if best.as_ref().is_none_or(|b| c.strength > b.strength) {
-                best = Some(c);
-            }
-        }
-    };
+    let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
     if let Some(c) = DATED_TITLE.captures(heading) {
         if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
             if let Some(n) = clean_name(o.as_str()) {

@@ -155,7 +155,7 @@ fn relative_before(text: &str, at: usize) -> Relative {
     }
 }
 
-/// A full-date regex, the text it searches, and the test that its match is glued to
+/// A date regex, the text it searches, and the test that its match is glued to
 /// something else.
 type FullDateForm<'a> = (&'a Regex, &'a str, &'a dyn Fn(usize, usize) -> bool);
 
@@ -297,46 +297,41 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 ),
             );
         }
-        for c in MD_JA.captures_iter(if month_ja { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
-            if prev_char(text, ws + m.start()).is_some_and(|p| p.is_ascii_digit()) {
-                continue;
-            }
-            push(
-                &mut hits,
-                DateHit::at(
-                    ws + m.start(),
-                    ws + m.end(),
-                    None,
-                    num(c.get(1)).unwrap_or(0),
-                    num(c.get(2)),
-                    relative_before(text, ws + m.start()),
-                ),
-            );
-        }
-        for c in MD_SLASH.captures_iter(if slash { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
-            let p = prev_char(text, ws + m.start());
-            let n = next_char(text, ws + m.end());
-            if p.is_some_and(|p| {
+        // `6月6日` and `3/4`: month and day without a year; a digit (or, around a
+        // slash, a character of a path, URL or fraction) glued to them makes them
+        // part of something else.
+        let glued_md = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
+        let glued_slash = |s: usize, e: usize| {
+            prev_char(text, s).is_some_and(|p| {
                 p.is_ascii_alphanumeric()
                     || matches!(p, '/' | '.' | ':' | '-' | '_' | '=' | '?' | '#' | '%')
-            }) || n.is_some_and(|n| {
+            }) || next_char(text, e).is_some_and(|n| {
                 n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-')
-            }) {
-                continue;
+            })
+        };
+        let month_day: [FullDateForm; 2] = [
+            (&MD_JA, if month_ja { w } else { "" }, &glued_md),
+            (&MD_SLASH, if slash { w } else { "" }, &glued_slash),
+        ];
+        for (re, haystack, glued) in month_day {
+            for c in re.captures_iter(haystack) {
+                let m = c.get(0).unwrap_or_else(|| unreachable!());
+                let (s, e) = (ws + m.start(), ws + m.end());
+                if glued(s, e) {
+                    continue;
+                }
+                push(
+                    &mut hits,
+                    DateHit::at(
+                        s,
+                        e,
+                        None,
+                        num(c.get(1)).unwrap_or(0),
+                        num(c.get(2)),
+                        relative_before(text, s),
+                    ),
+                );
             }
-            push(
-                &mut hits,
-                DateHit::at(
-                    ws + m.start(),
-                    ws + m.end(),
-                    None,
-                    num(c.get(1)).unwrap_or(0),
-                    num(c.get(2)),
-                    relative_before(text, ws + m.start()),
-                ),
-            );
         }
         for c in M_JA.captures_iter(if month_ja { w } else { "" }) {
             let m = c.get(0).unwrap_or_else(|| unreachable!());
