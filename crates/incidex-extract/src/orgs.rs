@@ -4,39 +4,34 @@
 //! their subject (`Xは3/4、…を公表`, `… 2022年6月30日 X`, `… - X`, `X、…`).
 
 use crate::normalize::is_cjk;
+use once_cell::sync::Lazy;
 
-/// Company-form words, longest first so that `医療法人社団` wins over `医療法人`.
-pub const FORMS: &[&str] = &[
-    "特定非営利活動法人",
-    "地方独立行政法人",
-    "医療法人社団",
-    "医療法人財団",
-    "国立大学法人",
-    "公立大学法人",
-    "独立行政法人",
-    "一般社団法人",
-    "一般財団法人",
-    "公益社団法人",
-    "公益財団法人",
-    "社会福祉法人",
-    "生活協同組合",
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "合資会社",
-    "合名会社",
-    "医療法人",
-    "学校法人",
-    "宗教法人",
-    "協同組合",
-    "弁護士法人",
-    "税理士法人",
-    "司法書士法人",
-    "監査法人",
-    "NPO法人",
-    "(株)",
-    "(有)",
-];
+/// Company-form words (株式会社, (株), 医療法人社団 …), longest first so that
+/// `医療法人社団` wins over `医療法人`. They come from the built-in lexicon
+/// `company_forms.toml` (its `ja` entry), the one place this knowledge lives.
+pub static FORMS: Lazy<Vec<&'static str>> = Lazy::new(|| {
+    let text = incidex_lexicon::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "company_forms.toml")
+        .map_or("", |(_, t)| *t);
+    let mut forms: Vec<&'static str> =
+        incidex_lexicon::LexiconFile::parse("company_forms.toml", text)
+            .map(|f| {
+                f.entries
+                    .into_iter()
+                    .filter(|e| e.value == "ja")
+                    .flat_map(|e| e.patterns)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            // Folded as text is (㈱ → (株)), and kept for the life of the program.
+            .map(|p| &*Box::leak(incidex_lexicon::fold(&p).into_boxed_str()))
+            .collect();
+    forms.sort_by_key(|f| (std::cmp::Reverse(f.chars().count()), *f));
+    forms.dedup();
+    forms
+});
 
 /// Words that are never a victim's name even where a name stands.
 const NOT_NAMES: &[&str] = &[
@@ -491,7 +486,7 @@ pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
 pub fn same_org(a: &str, b: &str) -> bool {
     let strip = |s: &str| {
         let mut s = s.to_lowercase();
-        for f in FORMS {
+        for f in FORMS.iter() {
             s = s.replace(f, "");
         }
         s.retain(|c| !c.is_whitespace() && c != '・');
