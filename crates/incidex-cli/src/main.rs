@@ -2,8 +2,11 @@
 
 mod extract_cmd;
 mod ingest_cmd;
+mod mailcheck_cmd;
 mod output;
+mod serve_cmd;
 mod store_cmds;
+mod watch_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -52,6 +55,19 @@ enum Command {
     Link(store_cmds::LinkArgs),
     /// Keep two reports apart, or one report out of every automatic join.
     Unlink(store_cmds::UnlinkArgs),
+    /// Serve the web application and the JSON API (`/api/v1/…`) over the database.
+    Serve(serve_cmd::ServeArgs),
+    /// Check mail messages (.eml, folders, mbox, `-`) for spoofing, Emotet-style and BEC
+    /// patterns, using the incidents in the database; exit 0 ok, 1 suspicious, 2 dangerous.
+    Mailcheck(mailcheck_cmd::MailcheckArgs),
+    /// Follow the feeds and listing pages of the sources file, ingest what is new and
+    /// alert on watched organisations.
+    Watch(watch_cmd::WatchArgs),
+    /// The sources the watcher follows: list them, or test one.
+    #[command(subcommand)]
+    Sources(watch_cmd::SourcesCmd),
+    /// Serve the example corpus as a demo feed and listing page on loopback.
+    DemoFeeds(watch_cmd::DemoFeedsArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,5 +85,10 @@ fn main() -> ExitCode {
         Command::Alerts(args) => store_cmds::finish(store_cmds::alerts(&cli.db, args)),
         Command::Link(args) => store_cmds::finish(store_cmds::link(&cli.db, args)),
         Command::Unlink(args) => store_cmds::finish(store_cmds::unlink(&cli.db, args)),
+        Command::Serve(args) => serve_cmd::run(&cli.db, args),
+        Command::Mailcheck(args) => mailcheck_cmd::run(&cli.db, args),
+        Command::Watch(args) => watch_cmd::run(&cli.db, args),
+        Command::Sources(cmd) => watch_cmd::sources(&cli.db, cmd),
+        Command::DemoFeeds(args) => watch_cmd::demo_feeds(args),
     }
 }

@@ -149,6 +149,25 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The incidents the reports of the document stored at `path` belong to
+    /// (ascending ids; empty when the path is not stored or not linked yet).
+    pub fn document_incidents(&self, path: &str) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT ri.incident_id FROM documents d
+                 JOIN reports r ON r.document_id = d.id
+                 JOIN report_incident ri ON ri.report_id = r.id
+                 WHERE d.path = ?1 ORDER BY ri.incident_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let ids = stmt
+            .query_map([path], |r| r.get(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<i64>>>())
+            .map_err(|e| self.err(e))?;
+        Ok(ids)
+    }
+
     /// Whether reports were stored since the last [`Store::relink`] or
     /// [`Store::relink_pending`].
     pub fn links_dirty(&self) -> Result<bool> {

@@ -1,0 +1,13 @@
+//! The one ingest path of incidex, shared by `incidex ingest`, the web
+//! application's upload and the watcher: a [`Document`] (read from a file,
+//! fetched from a URL or handed over as bytes) is decoded and extracted by a
+//! [`Pipeline`], then stored with its reports in one transaction; new reports
+//! are linked into incidents incrementally.
+
+mod document;
+mod fetch;
+mod pipeline;
+
+pub use document::{known_extension, read_file, Document};
+pub use fetch::{fetch_url, is_url, url_names, user_agent, FETCH_TIMEOUT_SECS, MAX_REDIRECTS};
+pub use pipeline::{Extracted, Ingested, Pipeline};

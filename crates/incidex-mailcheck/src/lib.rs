@@ -1,0 +1,1 @@
+//! Mail check: spoofed, Emotet-style and BEC mail.

@@ -1,0 +1,1 @@
+//! The incidex web application and JSON API.

@@ -1,0 +1,1 @@
+//! Watch: feeds and listing pages in, alerts out.
