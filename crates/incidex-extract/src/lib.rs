@@ -793,7 +793,7 @@ impl Extractor {
         let mut cause: Option<&str> = None;
         for &(s, e) in &row.cells {
             let cell = &t[s..e];
-            if orgs::FORMS.iter().any(|f| cell.contains(f)) {
+            if orgs::has_form(cell) {
                 if let Some(n) = clean_name(cell) {
                     let (a, b) = ctx.norm.orig_span(s, e);
                     rec.add_evidence("victims", n.clone(), a, b);

@@ -33,6 +33,28 @@ pub static FORMS: Lazy<Vec<&'static str>> = Lazy::new(|| {
     forms
 });
 
+/// One automaton over [`FORMS`]: leftmost-longest finds the form a scan
+/// meets first (and the longest one there); searching form by form cost a
+/// pass over the text per form.
+static FORM_FINDER: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(FORMS.iter())
+        .expect("the built-in company forms compile")
+});
+
+/// All form occurrences, overlapping (for the last form in a window).
+static FORM_ANY: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .build(FORMS.iter())
+        .expect("the built-in company forms compile")
+});
+
+/// Whether the text holds a company form anywhere.
+pub fn has_form(s: &str) -> bool {
+    FORM_FINDER.is_match(s)
+}
+
 /// Words that are never a victim's name even where a name stands.
 const NOT_NAMES: &[&str] = &[
     // Dates, labels and people, which stand where names stand in headings.
@@ -285,10 +307,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
     let department = DEPARTMENT_ENDS.iter().any(|e| s.ends_with(e))
         && s.chars().count() >= 4
         && !s.chars().any(|c| is_hiragana(c) || c.is_whitespace());
-    if NOT_IN_NAMES.iter().any(|w| s.contains(w))
-        && !FORMS.iter().any(|f| s.contains(f))
-        && !department
-    {
+    if NOT_IN_NAMES.iter().any(|w| s.contains(w)) && !has_form(s) && !department {
         return None;
     }
     if s.ends_with("男性")
@@ -325,10 +344,10 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         .map(|(i, _)| i)
         .unwrap_or(0);
     let window = &head[window_start..start];
-    if let Some((fi, f)) = FORMS
-        .iter()
-        .filter_map(|f| window.rfind(f).map(|i| (i, *f)))
-        .max_by_key(|(i, _)| *i)
+    if let Some((fi, f)) = FORM_ANY
+        .find_overlapping_iter(window)
+        .map(|m| (m.start(), FORMS[m.pattern().as_usize()]))
+        .max_by_key(|(i, f)| (*i, f.len()))
     {
         let between = &window[fi + f.len()..];
         // `株式会社ことりの森` widens back to its form; `X株式会社やミハマ光機` does not:
@@ -431,10 +450,9 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        let Some((f_at, f)) = FORMS
-            .iter()
-            .filter_map(|f| rest.find(f).map(|p| (p, *f)))
-            .min_by_key(|(p, f)| (*p, usize::MAX - f.len()))
+        let Some((f_at, f)) = FORM_FINDER
+            .find(rest)
+            .map(|m| (m.start(), FORMS[m.pattern().as_usize()]))
         else {
             break;
         };
@@ -474,7 +492,7 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
 
 /// Whether a name carries a company form or ends like an organisation.
 pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
-    FORMS.iter().any(|f| name.contains(f))
+    has_form(name)
         || suffixes
             .find_all(name)
             .last()
