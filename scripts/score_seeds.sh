@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${1:-../shared}"
-bin=target/release/incidex
+bin=${INCIDEX_BIN:-target/release/incidex}
 [ -x "$bin" ] || cargo build --release -q -p incidex-cli
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -361,6 +361,27 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
 
 /// The letterhead of a notice: a few short lines before or after the title
 /// with the date and the issuer (`2023年3月10日` / `株式会社X` / `(証券コード:1234)`).
+static ISSUER_UNITS: Lazy<Vec<&'static str>> =
+    Lazy::new(|| crate::orgs::builtin_patterns("issuer_units.toml", "unit"));
+static ISSUER_TITLES: Lazy<Vec<&'static str>> =
+    Lazy::new(|| crate::orgs::builtin_patterns("issuer_units.toml", "title"));
+
+/// A letterhead line without the department or signer after the issuer's
+/// name: `こもれび市 総務部 情報政策課` → `こもれび市` (lexicon `issuer_units`).
+fn issuer_part(line: &str) -> &str {
+    let mut end = 0;
+    for (i, token) in line.split_whitespace().enumerate() {
+        let at = token.as_ptr() as usize - line.as_ptr() as usize;
+        let unit = ISSUER_UNITS.iter().any(|u| token.ends_with(u));
+        let title = ISSUER_TITLES.iter().any(|t| token.starts_with(t));
+        if i > 0 && (unit || title) {
+            break;
+        }
+        end = at + token.len();
+    }
+    &line[..end]
+}
+
 fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<Subject> {
     let mut issuer: Option<Named> = None;
     let mut date: Option<(usize, usize)> = None;
@@ -385,10 +406,14 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
             }
         }
         if issuer.is_none() {
-            if let Some(n) =
-                clean_name(l).filter(|n| looks_like_org(n, suffixes) && !n.contains('('))
-            {
-                issuer = Some(named(n, lead, lead + l.len(), "victim"));
+            let is_org =
+                |s: &str| clean_name(s).filter(|n| looks_like_org(n, suffixes) && !n.contains('('));
+            let part = issuer_part(l);
+            let found = is_org(part)
+                .map(|n| (n, part.len()))
+                .or_else(|| is_org(l).map(|n| (n, l.len())));
+            if let Some((n, len)) = found {
+                issuer = Some(named(n, lead, lead + len, "victim"));
             } else if let Some(h) = company_names(l).into_iter().next().filter(|h| h.start == 0) {
                 issuer = Some(named(h.name, lead + h.start, lead + h.end, "victim"));
             }
@@ -706,6 +731,26 @@ mod tests {
             &t[s.lead_date.unwrap().0..s.lead_date.unwrap().1],
             "2023年3月10日"
         );
+    }
+
+    #[test]
+    fn letterheads_drop_department_and_signer() {
+        let set = LexiconSet::builtin().unwrap();
+        for (head, issuer) in [
+            ("こもれび市 総務部 情報政策課", "こもれび市"),
+            (
+                "株式会社こもれび物産 代表取締役社長 山田一郎",
+                "株式会社こもれび物産",
+            ),
+            (
+                "社会医療法人 青嵐会 みずなぎ総合病院",
+                "社会医療法人 青嵐会 みずなぎ総合病院",
+            ),
+        ] {
+            let t = format!("2024年5月10日\n{head}\n\n不正アクセスに関するお知らせ\n\n本文です。");
+            let s = subject(&t, (0, 0), (0, t.len()), set.get("org_suffixes"));
+            assert_eq!(s.map(|s| s.main.name), Some(issuer.to_string()), "{head}");
+        }
     }
 
     #[test]

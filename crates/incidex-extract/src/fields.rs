@@ -33,30 +33,33 @@ pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize,
     (s, e)
 }
 
+/// Where a sentence turns (lexicon `denials.toml`, `clause_break`).
+static CLAUSE_BREAK_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("denials.toml", "clause_break"));
+
+/// The clause of the sentence `[a, b)` that holds `at`: a denial in another
+/// clause (`…可能性がありますが、流出は確認されておりません`) does not deny it.
+fn clause_around(text: &str, a: usize, b: usize, at: usize) -> (usize, usize) {
+    let mut start = a;
+    let mut end = b;
+    for m in CLAUSE_BREAK_AC.find_iter(&text[a..b]) {
+        let (ms, me) = (a + m.start(), a + m.end());
+        if me <= at {
+            start = me;
+        } else if ms >= at {
+            end = ms;
+            break;
+        }
+    }
+    (start, end)
+}
+
 /// Whether the sentence denies what it names (`流出はない`, `含まれておりません`).
 fn denied(sentence: &str) -> bool {
     has(&DENIAL_AC, sentence)
 }
 
-const DENIAL: &[&str] = &[
-    "流出はない",
-    "流出はなかった",
-    "漏えいはない",
-    "含まれておりません",
-    "含まれていない",
-    "含まれません",
-    "ではありません",
-    "はありません",
-    "は否定",
-    "否定している",
-    "流出はありません",
-    "確認されておりません",
-    "確認されていない",
-    "no evidence",
-    "not affected",
-    "were not",
-];
-static DENIAL_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DENIAL));
+/// Denial words (lexicon `denials.toml`).
+static DENIAL_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("denials.toml", "denial"));
 
 pub struct Region {
     pub start: usize,
@@ -135,6 +138,7 @@ fn vocab_values<V: Vocabulary + Ord>(
         let s = m.start;
         if check_denial {
             let (a, b) = sentence_around(text, r.start, r.end, s);
+            let (a, b) = clause_around(text, a, b, s);
             if denied(&text[a..b]) {
                 continue;
             }
@@ -291,105 +295,47 @@ pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
     }
 }
 
-const DISCOVERY_STRONG: &[&str] = &[
-    "判明",
-    "発覚",
-    "検知",
-    "検出",
-    "気付",
-    "気づ",
-    "発見",
-    "認知",
-    "指摘を受け",
-    "連絡を受け",
-    "連絡によ",
-    "通報を受け",
-    "discovered",
-    "detected",
-    "became aware",
-    "noticed",
-];
-const DISCOVERY_WEAK: &[&str] = &["確認", "把握"];
-const DISCOVERY_DENIED: &[&str] = &[
-    "検知されず",
-    "確認されておりません",
-    "確認されていない",
-    "発見できていません",
-    "発見されていない",
-];
-const OCCURRENCE: &[&str] = &[
-    "期間",
-    "流出",
-    "漏えい",
-    "漏洩",
-    "不正アクセス",
-    "攻撃",
-    "閲覧",
-    "公開",
-    "送信",
-    "発生",
-    "感染",
-    "乗っ取",
-    "不正",
-    "受け",
-    "持ち出",
-    "の間",
-    "にわたり",
-    "にかけて",
-    "breach",
-    "attack",
-    "between",
-];
-const SINGLE_OCCURRENCE: &[&str] = &[
-    "発生",
-    "攻撃を受け",
-    "不正アクセスを受け",
-    "感染",
-    "送信ミス",
-    "乗っ取",
-    "クリック",
-    "受けたのが",
-    "送信した際",
-    "送信したところ",
-    "送信しました",
-    "送付しました",
-    "誤って",
-    "紛失",
-    "盗難",
-    "盗ま",
-    "置き忘",
-    "持ち出",
-    "被害に遭",
-    "occurred",
-    "was attacked",
-    "began",
-];
-const DISCLOSURE: &[&str] = &[
-    "公表",
-    "発表",
-    "明らかに",
-    "公開",
-    "開示",
-    "お知らせ",
-    "announced",
-    "disclosed",
-];
+/// The cue words of the date roles (lexicon `date_roles.toml`), each list
+/// compiled once: a sentence is tested against a whole list in one pass.
+static DISCOVERY_STRONG_AC: Lazy<AhoCorasick> =
+    Lazy::new(|| cues("date_roles.toml", "discovery_strong"));
+static DISCOVERY_WEAK_AC: Lazy<AhoCorasick> =
+    Lazy::new(|| cues("date_roles.toml", "discovery_weak"));
+static DISCOVERY_DENIED_AC: Lazy<AhoCorasick> =
+    Lazy::new(|| cues("date_roles.toml", "discovery_denied"));
+static OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "occurrence"));
+static SINGLE_OCCURRENCE_AC: Lazy<AhoCorasick> =
+    Lazy::new(|| cues("date_roles.toml", "single_occurrence"));
+static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "disclosure"));
 
-/// The cue lists compiled once: a sentence is tested against a whole list in one pass.
-static DISCOVERY_STRONG_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_STRONG));
-static DISCOVERY_WEAK_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_WEAK));
-static DISCOVERY_DENIED_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCOVERY_DENIED));
-static OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(OCCURRENCE));
-static SINGLE_OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(SINGLE_OCCURRENCE));
-static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues(DISCLOSURE));
-
-fn cues(words: &[&str]) -> AhoCorasick {
-    // The lists are a few literal words: building cannot fail.
-    AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list: {e}"))
+fn cues(file: &str, value: &str) -> AhoCorasick {
+    let words = crate::orgs::builtin_patterns(file, value);
+    // A few literal words from a built-in file (its tests parse it).
+    AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list {file} {value}: {e}"))
 }
 
 fn has(ac: &AhoCorasick, text: &str) -> bool {
     ac.is_match(text)
+}
+
+/// The place of a wire story's dateline, before its date: `TOKYO, `,
+/// `NEW YORK, N.Y., `, `Osaka, Japan, `.
+static DATELINE_PLACE: Lazy<regex::Regex> = Lazy::new(|| {
+    regex::Regex::new(
+        r"^\s*[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3}(?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?,\s*$",
+    )
+    .unwrap_or_else(|e| unreachable!("dateline pattern: {e}"))
+});
+
+/// Whether a date stands alone on its line (a letterhead's `令和5年5月15日`)
+/// or opens a wire story (`TOKYO, March 4, 2024 - …`).
+fn is_date_line(text: &str, m: &DateMention) -> bool {
+    let ls = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
+    let le = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
+    let (before, after) = (&text[ls..m.start], &text[m.end..le]);
+    (before.trim().is_empty() && after.trim().is_empty())
+        || (DATELINE_PLACE.is_match(before)
+            && after.trim_start().starts_with(['-', '/', '(', '–', '—']))
 }
 
 /// Dates, the disclosure/occurrence/discovery roles and the timeline.
@@ -469,16 +415,13 @@ pub fn fill_dates(
             single = Some(m);
         }
     }
-    // The date line of a letterhead (`令和5年5月15日` alone near the top) is the disclosure.
+    // The date line of a letterhead (`令和5年5月15日` alone near the top) is the
+    // disclosure; so is the dateline of a wire story (`TOKYO, March 4, 2024 - …`).
+    // A date line is the article's own date, not an event of the incident:
+    // it stays out of the timeline.
+    let date_line = |m: &DateMention| m.start < r.start + 400 && is_date_line(text, m);
     if disclosed.is_none() {
-        disclosed = mentions
-            .iter()
-            .filter(|m| m.start < r.start + 400)
-            .find(|m| {
-                let ls = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
-                let le = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
-                text[ls..m.start].trim().is_empty() && text[m.end..le].trim().is_empty()
-            });
+        disclosed = mentions.iter().find(|m| date_line(m));
     }
     // A period standing on its own line (under a heading such as 発生期間) is the occurrence.
     if occurred.is_none() {
@@ -550,7 +493,7 @@ pub fn fill_dates(
             continue;
         }
         let iso = m.date.iso();
-        if rec.timeline.iter().any(|t| t.date == iso) {
+        if date_line(m) || rec.timeline.iter().any(|t| t.date == iso) {
             continue;
         }
         let (a, b) = sentence_around(text, r.start, r.end, m.start);

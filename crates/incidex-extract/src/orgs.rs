@@ -10,28 +10,33 @@ use once_cell::sync::Lazy;
 /// `医療法人社団` wins over `医療法人`. They come from the built-in lexicon
 /// `company_forms.toml` (its `ja` entry), the one place this knowledge lives.
 pub static FORMS: Lazy<Vec<&'static str>> = Lazy::new(|| {
-    let text = incidex_lexicon::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "company_forms.toml")
-        .map_or("", |(_, t)| *t);
-    let mut forms: Vec<&'static str> =
-        incidex_lexicon::LexiconFile::parse("company_forms.toml", text)
-            .map(|f| {
-                f.entries
-                    .into_iter()
-                    .filter(|e| e.value == "ja")
-                    .flat_map(|e| e.patterns)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            // Folded as text is (㈱ → (株)), and kept for the life of the program.
-            .map(|p| &*Box::leak(incidex_lexicon::fold(&p).into_boxed_str()))
-            .collect();
+    let mut forms = builtin_patterns("company_forms.toml", "ja");
     forms.sort_by_key(|f| (std::cmp::Reverse(f.chars().count()), *f));
     forms.dedup();
     forms
 });
+
+/// The patterns of one value of a built-in lexicon file, folded as text is
+/// (㈱ → (株)) and kept for the life of the program: for rules that need the
+/// words themselves rather than a scan.
+pub fn builtin_patterns(file: &str, value: &str) -> Vec<&'static str> {
+    let text = incidex_lexicon::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == file)
+        .map_or("", |(_, t)| *t);
+    incidex_lexicon::LexiconFile::parse(file, text)
+        .map(|f| {
+            f.entries
+                .into_iter()
+                .filter(|e| e.value == value)
+                .flat_map(|e| e.patterns)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| &*Box::leak(incidex_lexicon::fold(&p).into_boxed_str()))
+        .collect()
+}
 
 /// One automaton over [`FORMS`]: leftmost-longest finds the form a scan
 /// meets first (and the longest one there); searching form by form cost a
@@ -56,140 +61,12 @@ pub fn has_form(s: &str) -> bool {
 }
 
 /// Words that are never a victim's name even where a name stands.
-const NOT_NAMES: &[&str] = &[
-    // Dates, labels and people, which stand where names stand in headings.
-    "同日",
-    "同月",
-    "翌日",
-    "当日",
-    "本日",
-    "現在",
-    "以下",
-    "上記",
-    "下記",
-    "総数",
-    "件数",
-    "合計",
-    "内訳",
-    "日付",
-    "日時",
-    "件名",
-    "差出人",
-    "添付ファイル",
-    "対象",
-    "正規",
-    "不正",
-    "医師",
-    "看護師",
-    "教員",
-    "教職員",
-    "生徒",
-    "学生",
-    "児童",
-    "保護者",
-    "当該",
-    "事業者",
-    "委託先",
-    "受託事業者",
-    "担当",
-    "社長",
-    "代表",
-    "同社",
-    "同県",
-    "同市",
-    "同町",
-    "同村",
-    "同院",
-    "同法人",
-    "同省",
-    "同庁",
-    "同大学",
-    "同病院",
-    "当社",
-    "弊社",
-    "当院",
-    "本学",
-    "当法人",
-    "同グループ",
-    "当グループ",
-    "県",
-    "市",
-    "町",
-    "村",
-    "男性",
-    "女性",
-    "社員",
-    "職員",
-    "従業員",
-    "担当者",
-    "攻撃者",
-    "第三者",
-    "研究者",
-    "筆者",
-    "犯人",
-    "容疑者",
-    "利用者",
-    "顧客",
-    "会員",
-    "患者",
-    "同センター",
-    "同事務所",
-    "同機構",
-    "復習",
-    "概要",
-    "まとめ",
-    "追記",
-    "参考",
-    "関連",
-    "経緯",
-    "原因",
-    "対応",
-    "今後",
-    "小技",
-    "事件",
-    "事故",
-    "おさらい",
-    "同ショップ",
-    "子会社",
-    "親会社",
-    "上場企業",
-    "企業",
-];
+static NOT_NAMES: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "not_name"));
 
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
-const NOT_IN_NAMES: &[&str] = &[
-    "パソコン",
-    "端末",
-    "サーバ",
-    "情報",
-    "流出",
-    "漏えい",
-    "漏洩",
-    "不正",
-    "攻撃",
-    "ランサムウェア",
-    "マルウェア",
-    "ウイルス",
-    "メール",
-    "被害",
-    "感染",
-    "事案",
-    "セキュリティ",
-    "サイバー",
-    "ギャング",
-    "ハッカー",
-    "パスワード",
-    "について",
-    "お知らせ",
-    "お詫び",
-    "調査",
-    "報告",
-    "年",
-    "月",
-    "件",
-    "名",
-    "人",
-];
+static NOT_IN_NAMES: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "not_in_name"));
 
 /// Characters a name is made of (besides company-form words).
 pub fn is_name_char(c: char) -> bool {
@@ -207,60 +84,25 @@ pub fn is_hiragana(c: char) -> bool {
 
 /// Particles and verbs that end a name written with a company form and hiragana
 /// (`株式会社ことりの森において`).
-const NAME_ENDS: &[&str] = &[
-    "において",
-    "における",
-    "について",
-    "による",
-    "により",
-    "から",
-    "より",
-    "が",
-    "は",
-    "を",
-    "に",
-    "で",
-    "と",
-    "や",
-    "も",
-    "へ",
-    "では",
-    "などが",
-];
+static NAME_ENDS: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "name_end"));
 
 /// Endings of the names of public bodies and their departments.
-const DEPARTMENT_ENDS: &[&str] = &[
-    "課",
-    "部",
-    "局",
-    "室",
-    "係",
-    "センター",
-    "県",
-    "市",
-    "町",
-    "村",
-    "庁",
-    "省",
-    "委員会",
-];
+static DEPARTMENT_ENDS: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "department_end"));
 
 /// Labels written before a name in a notice's header (`会社名  北浜フーズ株式会社`).
-const NAME_LABELS: &[&str] = &[
-    "会社名",
-    "社名",
-    "法人名",
-    "名称",
-    "商号",
-    "発表者",
-    "発信者",
-    "団体名",
-];
+static NAME_LABELS: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "name_label"));
+
+/// Words written before a name that are not part of it (`子会社`, `同社`).
+static NAME_LEADS: Lazy<Vec<&'static str>> =
+    Lazy::new(|| builtin_patterns("name_rules.toml", "name_lead"));
 
 /// Trims a candidate and says whether it can be an organisation's name.
 pub fn clean_name(raw: &str) -> Option<String> {
     let mut raw = raw.trim();
-    for label in NAME_LABELS {
+    for label in NAME_LABELS.iter() {
         if let Some(rest) = raw.strip_prefix(label) {
             if rest.starts_with([' ', ':', ':', '\t', '　']) {
                 raw = rest.trim_start_matches([' ', ':', ':', '\t', '　']);
@@ -273,19 +115,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
             '「' | '」' | '『' | '』' | '"' | '、' | ',' | ':' | '・' | ' ' | '-' | '.'
         )
     });
-    for lead in [
-        "連結子会社",
-        "子会社",
-        "親会社",
-        "同社",
-        "当社",
-        "弊社",
-        "関連会社",
-        "グループ会社",
-        "上場企業",
-        "大手",
-        "傘下の",
-    ] {
+    for lead in NAME_LEADS.iter() {
         if let Some(rest) = s.strip_prefix(lead) {
             if rest.chars().count() >= 2 {
                 s = rest;

@@ -55,6 +55,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "sector_suffixes.toml",
         include_str!("../data/sector_suffixes.toml"),
     ),
+    (
+        "issuer_units.toml",
+        include_str!("../data/issuer_units.toml"),
+    ),
+    ("date_roles.toml", include_str!("../data/date_roles.toml")),
+    ("denials.toml", include_str!("../data/denials.toml")),
+    ("name_rules.toml", include_str!("../data/name_rules.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]
