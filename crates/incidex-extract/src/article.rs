@@ -44,6 +44,9 @@ static DASH_TITLE: Lazy<Regex> =
 static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
 static LEAD: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
+/// A sentence that reports a disclosure (the verbs of the listing rules).
+static ITEM_DISCLOSURE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(公表|発表|明らかに|公開|announced|disclosed)").unwrap());
 static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(によれば|によると)").unwrap());
 static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
@@ -262,6 +265,9 @@ pub fn subject(
         suffixes,
     ));
     consider(lead_subject(text, body));
+    if heading.is_empty() {
+        consider(item_subject(text, body, suffixes));
+    }
     best.or_else(|| frequent_english_name(text, body))
 }
 
@@ -483,6 +489,58 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
 }
 
 /// `Xは3/4、…`, `Xが2022年6月30日、…`, `Xによれば`, `Xのサーバが`, `X said`: the lead sentences.
+/// The organisation a digest's news item is about: the first name in its
+/// first sentence that is the subject of the sentence (`が` or `は` right after
+/// it) when the sentence reports a disclosure (`…と発表した`, `…を公表`):
+/// `・11日、食品卸の株式会社まるやま商会が、…と発表した。`
+fn item_subject(text: &str, body: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
+    let lead = text[body.0..body.1].trim_start();
+    if !crate::segment::is_news_item(lead.lines().next().unwrap_or("")) {
+        return None;
+    }
+    let from = body.0 + (text[body.0..body.1].len() - lead.len());
+    let first_end = nth_sentence_end(text, from, body.1, 1);
+    let sentence = &text[from..first_end];
+    if !ITEM_DISCLOSURE.is_match(sentence) {
+        return None;
+    }
+    for (i, _) in sentence.match_indices(['が', 'は']) {
+        let at = from + i;
+        let Some((s, n)) = name_before(text, at) else {
+            continue;
+        };
+        if s >= from && looks_like_org(&n, suffixes) {
+            let (s, n) = with_kana_head(text, from, s, n);
+            return Some(Subject {
+                main: named(n, s, at, "victim"),
+                strength: Strength::Subject,
+                lead_date: None,
+            });
+        }
+    }
+    None
+}
+
+/// A name may begin in hiragana (`のぞみ台町`, `みずなぎ病院`), which the name
+/// rules stop at: the hiragana run is taken in when it starts right after a
+/// comma, a bracket or the start of the sentence (so no particle can be in it).
+fn with_kana_head(text: &str, from: usize, start: usize, name: String) -> (usize, String) {
+    let head = &text[from..start];
+    let run: usize = head
+        .chars()
+        .rev()
+        .take_while(|&c| crate::orgs::is_hiragana(c))
+        .map(char::len_utf8)
+        .sum();
+    let run_start = start - run;
+    let bounded =
+        run_start == from || text[from..run_start].ends_with(['、', ',', '「', '(', ' ', '・']);
+    if run == 0 || run > 5 * 3 || !bounded {
+        return (start, name);
+    }
+    (run_start, format!("{}{name}", &text[run_start..start]))
+}
+
 fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     let lead_end = nth_sentence_end(text, body.0, body.1, 2);
     let lead = &text[body.0..lead_end];

@@ -7,7 +7,7 @@ use regex::Regex;
 
 /// A number written with Japanese myriads (億, 万) or thousands separators.
 const JA_NUM: &str =
-    r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d[\d,]*)?)?";
+    r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d+千\d*|\d[\d,]*)?|千\d*)?";
 
 static COUNT_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(最大|約|およそ|少なくとも|計|合計|総数)?\s*({JA_NUM})\s*(件|人|名|世帯|団体|通|事業者|法人|アカウント|回)(分)?")).unwrap()
@@ -45,7 +45,7 @@ pub struct MoneyHit {
     pub currency: &'static str,
 }
 
-/// Parses `6億8300万`, `1万1379`, `2,312`, `39万`, `1.5万` into an integer.
+/// Parses `6億8300万`, `1万1379`, `2,312`, `39万`, `1.5万`, `4万5千` into an integer.
 pub fn parse_ja_number(s: &str) -> Option<u64> {
     let s = s.replace(',', "");
     let mut total = 0f64;
@@ -56,6 +56,12 @@ pub fn parse_ja_number(s: &str) -> Option<u64> {
             total += v * factor;
             rest = &rest[i + mark.len()..];
         }
+    }
+    // `4万5千`, `3千`: thousands written with 千.
+    if let Some(i) = rest.find('千') {
+        let v: f64 = rest[..i].parse().ok()?;
+        total += v * 1e3;
+        rest = &rest[i + '千'.len_utf8()..];
     }
     if !rest.is_empty() {
         total += rest.parse::<f64>().ok()?;
@@ -260,6 +266,8 @@ mod tests {
         assert_eq!(counts("顧客最大2110人分の情報"), [2110]);
         assert!(find_counts("最大1,846名")[0].max);
         assert_eq!(counts("17世帯37人分、500通"), [17, 37, 500]);
+        assert_eq!(counts("最大4万5千件、約3千人"), [45000, 3000]);
+        assert_eq!(money("被害額は5千万円"), [50_000_000]);
     }
 
     #[test]

@@ -72,6 +72,18 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
     marked || (prev_blank && next_blank)
 }
 
+/// A bulleted news item of a digest (`・11日、X社が…と発表した。`): a bullet and
+/// at least one whole sentence. Each item is a section of its own.
+pub fn is_news_item(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix(['・', '•', '●', '○', '◆', '◇', '-', '*', '▼'])
+    else {
+        return false;
+    };
+    rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
+        && rest.contains('。')
+        && rest.chars().count() >= 30
+}
+
 /// A section: a heading line (if any) and the text after it up to the next heading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Section {
@@ -102,14 +114,16 @@ pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
     for &i in &in_range {
         let l = all[i];
         let line = text[l.start..l.end].trim();
-        if is_heading(text, &all, i) {
+        if is_heading(text, &all, i) || (is_news_item(line) && cur.is_some()) {
+            // A heading line is the section's heading; a news item has none.
+            let heading_end = if is_news_item(line) { l.start } else { l.end };
             if let Some(mut c) = cur.take() {
                 c.end = l.start;
                 out.push(c);
             }
             cur = Some(Section {
                 start: l.start,
-                heading_end: l.end,
+                heading_end,
                 end: l.end,
                 closes: false,
             });
