@@ -157,8 +157,12 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
         });
     }
     for m in DOMAIN.find_iter(text) {
+        // `「@example.co.jp」以外`: an address without its local part names the domain.
+        let bare_at = text[..m.start()].strip_suffix('@').is_some_and(|b| {
+            !b.ends_with(|c: char| c.is_ascii_alphanumeric() || "._%+-*●".contains(c))
+        });
         if overlaps(&taken, m.start(), m.end())
-            || text[..m.start()].ends_with(['@', '.', '-', '/'])
+            || (text[..m.start()].ends_with(['@', '.', '-', '/']) && !bare_at)
             || text[m.end()..].starts_with(['@', '-'])
         {
             continue;
@@ -256,6 +260,13 @@ mod tests {
         assert_eq!(
             values("@マーク以下がminato-shoji.comとなっているか"),
             [("domain".to_string(), "minato-shoji.com".to_string())]
+        );
+        assert_eq!(
+            values("実際のアドレスは「@kaede-kogyo.example.co.jp」以外です"),
+            [(
+                "domain".to_string(),
+                "kaede-kogyo.example.co.jp".to_string()
+            )]
         );
     }
 

@@ -224,8 +224,13 @@ fn joins_wrapped_line(prev: char, next: char, this_len: usize, next_len: usize) 
         && next_len > 0
         && is_cjk(prev)
         && !ends_sentence(prev)
-        && (is_cjk(next) || next == '」')
-        && !starts_block(next)
+        && ((is_cjk(next) || next == '」') && !starts_block(next) || continues_number(prev, next))
+}
+
+/// `2024年8月` / `19日に判明`: a date or a quantity cut after its unit goes on
+/// with a digit on the next line.
+fn continues_number(prev: char, next: char) -> bool {
+    fold_alnum(next).unwrap_or(next).is_ascii_digit() && "年月第約計大".contains(prev)
 }
 
 #[cfg(test)]
@@ -261,6 +266,16 @@ mod tests {
             normalize("1 誤設定 ファイルを公開").text,
             "1 誤設定 ファイルを公開"
         );
+    }
+
+    #[test]
+    fn a_date_cut_by_a_wrap_is_joined() {
+        let t = "外部の専門機関からの指摘を受けて社内で調査したところ、2024年8月\n19日に流出の可能性があることが判明いたしました。";
+        let n = normalize_with(t, true);
+        assert!(n.text.contains("2024年8月19日"), "{}", n.text);
+        // A list under a short sentence is no wrap.
+        let list = "流出した可能性のある情報は以下の通りです\n1. 氏名\n2. 住所";
+        assert!(normalize_with(list, true).text.contains("です\n1."));
     }
 
     #[test]
