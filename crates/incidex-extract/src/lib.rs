@@ -129,6 +129,15 @@ static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
         .unwrap()
 });
 
+/// A bulleted line of a leak-site list: `- Name (Country) - posted by Group`.
+static LEAK_BULLET: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?m)^[ \t]*[-・•*][ \t]*([^\n()]{2,60}?)[ \t]*\(([^\n()]{2,40})\)(?:[ \t]*[-–:][^\n]*)?[ \t]*$")
+        .unwrap()
+});
+/// The part in brackets of a leak line that is the victim's domain.
+static LEAK_DOMAIN: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^[a-z0-9][a-z0-9.\-]*\.[a-z]{2,}$").unwrap());
+
 fn kanji_number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
         return Some(n);
@@ -488,7 +497,12 @@ impl Extractor {
         .iter()
         .any(|w| body.contains(w));
         if leak_context {
-            for c in LEAK_LINE.captures_iter(body) {
+            // `Name(domain)` lines; failing those, bulleted `- Name (Country) - posted by X`.
+            let mut lines: Vec<regex::Captures> = LEAK_LINE.captures_iter(body).collect();
+            if lines.is_empty() {
+                lines = LEAK_BULLET.captures_iter(body).collect();
+            }
+            for c in lines {
                 let (Some(n), Some(d)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
@@ -498,6 +512,17 @@ impl Extractor {
                 let s = a.start + n.start();
                 let e = a.start + c.get(0).map_or(n.end(), |m| m.end());
                 let mut rec = self.list_record(ctx, doc, &name, s, e, cats);
+                // A group named on the line itself (`- X (Japan) - posted by Akira`)
+                // is that victim's; otherwise the article's group stands.
+                let own: Vec<String> = ctx
+                    .lex_in("malware", s, e)
+                    .filter(|m| m.tag != incidex_lexicon::NEG)
+                    .map(|m| m.value.to_string())
+                    .collect();
+                if !own.is_empty() {
+                    rec.malware = own;
+                    rec.malware.dedup();
+                }
                 let date = hits
                     .iter()
                     .find(|h| h.start >= a.start && h.end <= a.end && h.year.is_some())
@@ -516,6 +541,10 @@ impl Extractor {
                     });
                 }
                 let domain = d.as_str().to_ascii_lowercase();
+                if !LEAK_DOMAIN.is_match(&domain) {
+                    out.push(rec);
+                    continue;
+                }
                 let (da, db) = ctx.norm.orig_span(a.start + d.start(), a.start + d.end());
                 rec.add_evidence("indicators", domain.clone(), da, db);
                 rec.indicators.push(incidex_model::Indicator {

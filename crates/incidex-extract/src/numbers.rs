@@ -6,8 +6,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 /// A number written with Japanese myriads (億, 万) or thousands separators.
-const JA_NUM: &str =
-    r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d+千\d*|\d[\d,]*)?|千\d*)?";
+const JA_NUM: &str = r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d+千\d*|\d[\d,]*)?|千\d*)?";
 
 static COUNT_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(最大|約|およそ|少なくとも|計|合計|総数)?\s*({JA_NUM})\s*(件|人|名|世帯|団体|通|事業者|法人|アカウント|回)(分)?")).unwrap()
