@@ -8,10 +8,10 @@ use std::path::Path;
 /// "INCX" as a big-endian integer.
 pub const APPLICATION_ID: i64 = 0x494E_4358;
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = r#"
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,6 +104,41 @@ CREATE TABLE watchlist(
     aliases TEXT NOT NULL,
     domains TEXT NOT NULL,
     added_at TEXT NOT NULL
+);
+"#;
+
+/// The watcher's memory (`incidex watch`): each source's HTTP validators,
+/// schedule and errors; the items seen per source (and the document each
+/// became, so the incidents it feeds can be found again); and the alerts
+/// delivered per incident and destination with the report count they carried,
+/// so an incident alerts once per destination and again only on a follow-up.
+/// Only new tables: existing data is untouched.
+const V3: &str = r#"
+CREATE TABLE watch_sources(
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    errors INTEGER NOT NULL DEFAULT 0,
+    next_poll INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE watch_items(
+    source TEXT NOT NULL,
+    item TEXT NOT NULL,
+    doc_path TEXT,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY(source, item)
+);
+CREATE INDEX watch_items_doc ON watch_items(doc_path);
+CREATE TABLE alert_deliveries(
+    incident_id INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    report_count INTEGER NOT NULL,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY(incident_id, destination)
 );
 "#;
 
