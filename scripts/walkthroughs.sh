@@ -37,3 +37,24 @@ tail -n 1 "$work/watch2.log"
 if grep -q "^ALERT" "$work/watch2.log"; then echo "a second run alerted again" >&2; exit 1; fi
 grep -qE "0 documents ingested" "$work/watch2.log" || { echo "a second run ingested again" >&2; exit 1; }
 echo "watcher walkthrough: ok"
+
+echo "-- mail check: incidex mailcheck examples/mail/02_emotet_reply.eml (no database)"
+status=0
+"$bin" --db "$work/none.db" mailcheck examples/mail/02_emotet_reply.eml > "$work/mail.txt" || status=$?
+cat "$work/mail.txt"
+[ "$status" -eq 2 ] || { echo "mailcheck: expected exit 2 (dangerous), got $status" >&2; exit 1; }
+grep -q "zip_password_in_body" "$work/mail.txt" || { echo "mailcheck: reason missing" >&2; exit 1; }
+[ ! -e "$work/none.db" ] || { echo "mailcheck created a database" >&2; exit 1; }
+
+echo "-- mail check with the store: ingest an Emotet notice, then mail from that company"
+"$bin" --db "$work/mail.db" ingest crates/incidex-mailcheck/tests/store/misago_emotet_notice.txt > /dev/null 2>&1
+printf 'From: kimura@misago-kogyo.example.co.jp\r\nTo: m.sato@aoba-denki.example.co.jp\r\nSubject: hello\r\n\r\nhi\r\n' > "$work/m.eml"
+status=0
+"$bin" --db "$work/mail.db" mailcheck --now 2024-05-20 "$work/m.eml" > "$work/m.txt" || status=$?
+cat "$work/m.txt"
+[ "$status" -eq 1 ] && grep -q "sender_recent_incident: incident #" "$work/m.txt" \
+  || { echo "mailcheck: the store-aware check did not flag the mail (exit $status)" >&2; exit 1; }
+status=0
+"$bin" --db "$work/mail.db" mailcheck --now 2024-09-01 "$work/m.eml" > /dev/null || status=$?
+[ "$status" -eq 0 ] || { echo "mailcheck: still flagged after the 90-day period (exit $status)" >&2; exit 1; }
+echo "mail check walkthrough: ok"

@@ -174,6 +174,15 @@ fn render_text(r: &Report) -> String {
     if r.reasons.is_empty() {
         s.push_str("  no reason for suspicion found\n");
     }
+    match r.verdict {
+        Verdict::Dangerous => s.push_str(
+            "  advice:  do not open its attachments or links; confirm with the sender by a phone number you already have\n",
+        ),
+        Verdict::Suspicious => s.push_str(
+            "  advice:  check the sender's address and confirm by phone before opening attachments or paying\n",
+        ),
+        Verdict::Ok => {}
+    }
     for reason in &r.reasons {
         s.push_str(&format!(
             "  [+{}] {}: {}\n",

@@ -126,3 +126,66 @@ pub fn check(mail: &Mail, ctx: &Context, k: &Knowledge, f: &mut Findings<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::KnownOrg;
+    use crate::message::parse_addrs;
+
+    fn codes(from: &str, ctx: &Context) -> Vec<&'static str> {
+        let k = match Knowledge::builtin() {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        };
+        let mail = Mail {
+            from: parse_addrs(from).into_iter().next(),
+            from_header: format!("From: {from}"),
+            ..Mail::default()
+        };
+        let mut f = Findings::new(&k);
+        check(&mail, ctx, &k, &mut f);
+        f.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn display_names_against_the_sender() {
+        let ctx = Context {
+            watched: vec![KnownOrg {
+                name: "株式会社ツバメ物産".into(),
+                names: vec![normalize_name("株式会社ツバメ物産")],
+                domains: vec!["tsubame.example.co.jp".into()],
+            }],
+            ..Context::default()
+        };
+        // An address of the same organisation (another host) is fine.
+        assert_eq!(
+            codes(
+                "\"k@mail.tsubame.example.co.jp\" <k@tsubame.example.co.jp>",
+                &Context::default()
+            ),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes(
+                "\"k@tsubame.example.co.jp\" <x@other.example.com>",
+                &Context::default()
+            ),
+            vec!["display_name_address"]
+        );
+        // The watched company's name from its own domain, and from elsewhere.
+        assert_eq!(
+            codes("ツバメ物産 山口 <k@tsubame.example.co.jp>", &ctx),
+            vec!["watched_sender"]
+        );
+        assert_eq!(
+            codes("(株)ツバメ物産 山口 <k@free.example.net>", &ctx),
+            vec!["display_name_org"]
+        );
+        // A person's name alone says nothing.
+        assert_eq!(
+            codes("山口 健太 <k@free.example.net>", &ctx),
+            Vec::<&str>::new()
+        );
+    }
+}
