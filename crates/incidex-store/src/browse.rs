@@ -153,7 +153,9 @@ impl Store {
         })
     }
 
-    fn sorted_ids(&self, filter: &Filter, sort: Sort) -> Result<Vec<i64>> {
+    /// Ids of the incidents that pass a filter, in the order of `sort`
+    /// (relevance, which needs a query, falls back to newest first).
+    pub(crate) fn sorted_ids(&self, filter: &Filter, sort: Sort) -> Result<Vec<i64>> {
         let order = match sort {
             Sort::Disclosed | Sort::Relevance => "coalesce(i.disclosed, '') DESC, i.id DESC",
             Sort::DisclosedAsc => "coalesce(i.disclosed, '9999') ASC, i.id ASC",

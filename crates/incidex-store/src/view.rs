@@ -332,16 +332,6 @@ impl Store {
     /// Ids of the incidents that pass a filter, in order of first disclosure.
     pub fn incident_ids(&self, filter: &crate::Filter) -> Result<Vec<i64>> {
         filter.validate()?;
-        let (cond, params) = filter.sql();
-        let mut st = self
-            .conn
-            .prepare(&format!("SELECT i.id FROM incidents i WHERE {cond} ORDER BY coalesce(i.disclosed, '9999'), i.id"))
-            .map_err(|e| self.err(e))?;
-        let ids = st
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(|e| self.err(e))?;
-        Ok(ids)
+        self.sorted_ids(filter, crate::Sort::DisclosedAsc)
     }
 }
