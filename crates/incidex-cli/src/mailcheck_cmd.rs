@@ -125,7 +125,8 @@ fn build_context(db: &Path, args: &MailcheckArgs) -> Result<Context, String> {
             notes: vec!["--no-store: the store-aware check is skipped".into()],
             ..Context::default()
         }
-    } else if !db.exists() {
+    } else if !db.exists() || std::fs::metadata(db).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        // A 0-byte file is what a failed or aborted first open leaves: no database.
         Context {
             notes: vec![format!(
                 "{}: no database there, so the store-aware check is skipped (incidex ingest … creates one; --db names another)",
@@ -134,9 +135,15 @@ fn build_context(db: &Path, args: &MailcheckArgs) -> Result<Context, String> {
             ..Context::default()
         }
     } else {
-        let store = Store::open(db).map_err(|e| e.to_string())?;
-        Context::from_store(&store, today, args.recent_days)
-            .map_err(|e| format!("{}: {e}", db.display()))?
+        // Read-only: the check never writes, creates or migrates the database.
+        match Store::open_read_only(db) {
+            Ok(store) => Context::from_store(&store, today, args.recent_days)
+                .map_err(|e| format!("{}: {e}", db.display()))?,
+            Err(e) => Context {
+                notes: vec![format!("{e}: the store-aware check is skipped")],
+                ..Context::default()
+            },
+        }
     };
     for d in &args.known_domains {
         let d = d.trim().trim_start_matches('@').to_lowercase();

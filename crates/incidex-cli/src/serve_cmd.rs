@@ -29,7 +29,17 @@ pub fn run(db: &Path, args: ServeArgs) -> ExitCode {
         }
     }
     let mut config = incidex_server::Config::new(db.to_path_buf(), args.token);
-    config.max_body = args.max_upload_mb.max(1) * 1024 * 1024;
+    config.max_body = match args.max_upload_mb.max(1).checked_mul(1024 * 1024) {
+        Some(bytes) => bytes,
+        None => {
+            eprintln!(
+                "incidex serve: --max-upload-mb {}: too large (at most {} MiB)",
+                args.max_upload_mb,
+                usize::MAX / (1024 * 1024)
+            );
+            return ExitCode::from(2);
+        }
+    };
     let writes = config.token.is_some();
     let result = incidex_server::run(config, &args.addr, |addr| {
         println!("incidex: serving http://{addr}/");

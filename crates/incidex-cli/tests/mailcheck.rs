@@ -182,3 +182,73 @@ fn ingested_infection_notice_flags_mail_until_the_period_ends() {
     let later = incidex(&["mailcheck", "--now", "2024-09-01", &m], &db);
     assert_eq!(later.status.code(), Some(0), "{}", text(&later));
 }
+
+/// The check only reads the database: a 0-byte file counts as none and stays
+/// empty, and a database of an older (or newer) schema is neither migrated
+/// nor refused outright: the store-aware check is skipped with a note.
+#[test]
+fn mailcheck_never_writes_or_migrates_the_database() {
+    let dir = tmp();
+    let mail = "crates/incidex-mailcheck/tests/corpus/l01_meeting_utf8.eml";
+    let empty = dir.path().join("empty.db");
+    if let Err(e) = std::fs::write(&empty, b"") {
+        panic!("{e}");
+    }
+    let o = incidex(&["mailcheck", mail], &empty);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no database"));
+    assert_eq!(std::fs::metadata(&empty).map(|m| m.len()).ok(), Some(0));
+
+    let old = dir.path().join("old.db");
+    match incidex_store::Store::open_at_version(&old, 1) {
+        Ok(s) => drop(s),
+        Err(e) => panic!("{e}"),
+    }
+    let o = incidex(&["mailcheck", mail], &old);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("older") && err.contains("skipped"), "{err}");
+    let version: i64 = match rusqlite::Connection::open(&old)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(version, 1, "mailcheck migrated the database");
+
+    if let Err(e) =
+        rusqlite::Connection::open(&old).and_then(|c| c.execute_batch("PRAGMA user_version = 99"))
+    {
+        panic!("{e}");
+    }
+    let o = incidex(&["mailcheck", mail], &old);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("skipped"), "{err}");
+}
+
+/// Exit 3 (an input could not be read) outranks 2 (dangerous), as
+/// docs/mailcheck.md says: the dangerous message is still reported.
+#[test]
+fn an_unreadable_input_outranks_a_dangerous_one() {
+    let dir = tmp();
+    let db = dir.path().join("none.db");
+    let missing = dir.path().join("missing.eml");
+    let missing = missing.to_string_lossy();
+    let o = incidex(
+        &[
+            "mailcheck",
+            "--no-store",
+            "crates/incidex-mailcheck/tests/corpus/s10_zip_with_exe.eml",
+            &missing,
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).contains("verdict: dangerous"), "{}", text(&o));
+}

@@ -142,3 +142,28 @@ fn bad_databases_and_addresses_are_reported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_upload_limit_too_large_for_bytes_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // The database path is a folder too, so that a server started by
+    // mistake stops at once instead of serving.
+    let out = incidex()
+        .arg("--db")
+        .arg(dir.path())
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--max-upload-mb",
+            &usize::MAX.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--max-upload-mb") && err.contains("too large"),
+        "{err}"
+    );
+}

@@ -220,6 +220,31 @@ fn smtp_session(mut s: TcpStream, mails: &Mutex<Vec<String>>) -> std::io::Result
 
 // ------------------------------------------------------------------ helpers
 
+/// The answer to a path the test site does not serve.
+fn not_found() -> Response {
+    Response {
+        status: "404 Not Found",
+        headers: vec![],
+        body: vec![],
+        delay: Duration::ZERO,
+    }
+}
+
+/// A database path and a sources file in `dir`: the site's one feed, the
+/// watched ツバメ工機, alerts on standard output.
+fn one_feed_watching_tsubame(dir: &Path, base: &str, db: &str) -> (std::path::PathBuf, String) {
+    let cfg = dir.join("incidex.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[http]\nper_host_delay = 0\n[[source]]\nname = \"news\"\nkind = \"feed\"\nurl = \"{base}/feed.xml\"\n\
+             [[watch]]\nname = \"ツバメ工機\"\n[[destination]]\nkind = \"stdout\"\n"
+        ),
+    )
+    .unwrap();
+    (dir.join(db), cfg.to_str().unwrap().to_string())
+}
+
 fn incidex(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_incidex"))
         .arg("--db")
@@ -761,12 +786,7 @@ fn an_item_that_failed_is_fetched_again_and_entries_without_links_are_ingested()
             delay: Duration::ZERO,
         },
         "/n/mizuha.html" => ok("text/html; charset=utf-8", MIZUHA.into()),
-        _ => Response {
-            status: "404 Not Found",
-            headers: vec![],
-            body: vec![],
-            delay: Duration::ZERO,
-        },
+        _ => not_found(),
     });
     let (base, _log) = serve(handler);
     let dir = tempfile::tempdir().unwrap();
@@ -831,12 +851,7 @@ fn a_failed_delivery_is_retried_for_that_destination_only() {
                 .push(String::from_utf8_lossy(&req.body).into_owned());
             ok("text/plain", b"ok".to_vec())
         }
-        _ => Response {
-            status: "404 Not Found",
-            headers: vec![],
-            body: vec![],
-            delay: Duration::ZERO,
-        },
+        _ => not_found(),
     });
     let (base, _log) = serve(handler);
     let dir = tempfile::tempdir().unwrap();
@@ -880,4 +895,87 @@ fn a_failed_delivery_is_retried_for_that_destination_only() {
     let o = incidex(&db, &["watch", "--once", "--config", cfg]);
     assert!(stdout(&o).contains("0 alerts delivered"));
     assert_eq!(received.lock().unwrap().len(), 1);
+}
+
+/// A feed entry without a link, updated (a new date, changed content): its
+/// new version replaces the old one's reports (one document), and the
+/// incident, alerted once, is not alerted again.
+#[test]
+fn an_updated_entry_without_a_link_replaces_its_earlier_version() {
+    let phase = Arc::new(AtomicUsize::new(0));
+    let p = Arc::clone(&phase);
+    let handler: Arc<Handler> = Arc::new(move |req: &Request| match req.path.as_str() {
+        "/feed.xml" => {
+            let (date, extra) = if p.load(Ordering::SeqCst) == 0 {
+                ("Fri, 10 May 2024 09:00:00 +0900", "")
+            } else {
+                (
+                    "Mon, 13 May 2024 09:00:00 +0900",
+                    "<p>調査の進捗を追記しました。</p>",
+                )
+            };
+            let body = TSUBAME_1.replace("</body>", &format!("{extra}</body>"));
+            ok(
+                "application/rss+xml",
+                format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>/</link><description>d</description>\
+<item><title>不正アクセスに関するお知らせ</title><guid isPermaLink=\"false\">upd-1</guid><pubDate>{date}</pubDate><description>{}</description></item>\
+</channel></rss>",
+                    body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+                )
+                .into_bytes(),
+            )
+        }
+        _ => not_found(),
+    });
+    let (base, _log) = serve(handler);
+    let dir = tempfile::tempdir().unwrap();
+    let (db, cfg) = one_feed_watching_tsubame(dir.path(), &base, "u.db");
+    let cfg = cfg.as_str();
+    let o = incidex(&db, &["watch", "--once", "--config", cfg]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(count(&out, "ALERT"), 1, "{out}");
+    phase.store(1, Ordering::SeqCst);
+    let o = incidex(&db, &["watch", "--once", "--config", cfg]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains(&format!("ingested {base}/feed.xml#upd-1: 1 report")),
+        "{out}"
+    );
+    assert!(out.contains("(replaced an older version)"), "{out}");
+    assert_eq!(count(&out, "ALERT"), 0, "{out}");
+    assert_eq!(documents(&db).len(), 1, "{:?}", documents(&db));
+}
+
+/// Deliveries are remembered per report, not per incident id: an incident
+/// split by `unlink` (its second report now an incident of its own, with a
+/// new id) is not alerted again as new.
+#[test]
+fn an_incident_split_after_its_alert_is_not_alerted_again() {
+    let handler: Arc<Handler> = Arc::new(move |req: &Request| match req.path.as_str() {
+        "/feed.xml" => ok(
+            "application/rss+xml",
+            rss("", &["/n/tsubame-1.html", "/n/tsubame-2.html"]).into_bytes(),
+        ),
+        "/n/tsubame-1.html" => ok("text/html; charset=utf-8", TSUBAME_1.into()),
+        "/n/tsubame-2.html" => ok("text/html; charset=utf-8", TSUBAME_2.into()),
+        _ => not_found(),
+    });
+    let (base, _log) = serve(handler);
+    let dir = tempfile::tempdir().unwrap();
+    let (db, cfg) = one_feed_watching_tsubame(dir.path(), &base, "s.db");
+    let cfg = cfg.as_str();
+    let o = incidex(&db, &["watch", "--once", "--config", cfg]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(count(&out, "ALERT"), 1, "{out}");
+    let o = incidex(&db, &["unlink", "1", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = incidex(&db, &["watch", "--once", "--config", cfg]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(count(&out, "ALERT"), 0, "{out}");
+    assert!(out.contains("0 alerts delivered"), "{out}");
 }

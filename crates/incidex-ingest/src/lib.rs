@@ -9,5 +9,8 @@ mod fetch;
 mod pipeline;
 
 pub use document::{known_extension, read_file, Document};
-pub use fetch::{fetch_url, is_url, url_names, user_agent, FETCH_TIMEOUT_SECS, MAX_REDIRECTS};
+pub use fetch::{
+    error_reason, fetch, fetch_url, http_agent, is_url, url_names, user_agent, Body, FetchLimits,
+    Fetched, Validators, FETCH_TIMEOUT_SECS, MAX_REDIRECTS,
+};
 pub use pipeline::{Extracted, Ingested, Pipeline};

@@ -11,6 +11,7 @@ const ATTACHMENTS: &str = include_str!("../data/attachments.toml");
 const HOMOGLYPHS: &str = include_str!("../data/homoglyphs.toml");
 const DOMAINS: &str = include_str!("../data/domains.toml");
 const SCORING: &str = include_str!("../data/scoring.toml");
+const THREAD: &str = include_str!("../data/thread.toml");
 
 /// A phrase list with the examples its data file gives.
 #[derive(Debug, Clone, Deserialize)]
@@ -20,21 +21,35 @@ pub struct PhraseList {
     pub examples: Vec<String>,
     #[serde(default)]
     pub counter_examples: Vec<String>,
+    /// Longer words that contain a phrase without meaning it (「緊急連絡先」
+    /// holds 「緊急」): their occurrences are blanked before matching.
+    #[serde(default)]
+    pub negatives: Vec<String>,
     /// The phrases normalised (filled when the knowledge is loaded).
     #[serde(skip)]
     normalized: Vec<String>,
+    #[serde(skip)]
+    normalized_negatives: Vec<String>,
 }
 
 impl PhraseList {
     fn prepare(&mut self) {
         self.normalized = self.phrases.iter().map(|p| normalize_text(p)).collect();
+        self.normalized_negatives = self.negatives.iter().map(|p| normalize_text(p)).collect();
     }
 
-    /// The first phrase found in `normalized` text (see [`normalize_text`]).
+    /// The first phrase found in `normalized` text (see [`normalize_text`]),
+    /// not counting phrases inside one of the negatives.
     pub fn find<'a>(&'a self, normalized: &str) -> Option<&'a str> {
+        let mut text = std::borrow::Cow::Borrowed(normalized);
+        for n in &self.normalized_negatives {
+            if text.contains(n.as_str()) {
+                text = std::borrow::Cow::Owned(text.replace(n.as_str(), " "));
+            }
+        }
         self.normalized
             .iter()
-            .position(|p| normalized.contains(p.as_str()))
+            .position(|p| text.contains(p.as_str()))
             .map(|i| self.phrases[i].as_str())
     }
 }
@@ -65,8 +80,29 @@ pub struct FileKinds {
     pub legacy_office: Vec<String>,
     pub zip_archives: Vec<String>,
     pub other_archives: Vec<String>,
+    pub documents: Vec<String>,
+    pub vba_zip_entries: Vec<String>,
+    pub vba_storages: Vec<String>,
+    pub archive_bomb: BombThresholds,
     #[serde(default)]
     pub examples: BTreeMap<String, String>,
+}
+
+/// Declared sizes beyond which an archive counts as a zip bomb.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BombThresholds {
+    pub total_bytes: u64,
+    pub ratio: u64,
+    pub ratio_min_bytes: u64,
+}
+
+/// Reply / forward subject prefixes and quote markers (`data/thread.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ThreadWords {
+    pub reply_prefixes: Vec<String>,
+    pub forward_prefixes: Vec<String>,
+    pub quote_starts: Vec<String>,
+    pub quote_markers: Vec<String>,
 }
 
 /// What a file is, by its name.
@@ -98,6 +134,23 @@ impl FileKind {
 }
 
 impl FileKinds {
+    /// Whether an extension (lower case, no dot) names a file kind the check
+    /// knows, documents included.
+    pub fn is_file_extension(&self, ext: &str) -> bool {
+        [
+            &self.executables,
+            &self.shortcuts,
+            &self.macro_office,
+            &self.ooxml,
+            &self.legacy_office,
+            &self.zip_archives,
+            &self.other_archives,
+            &self.documents,
+        ]
+        .iter()
+        .any(|l| l.iter().any(|e| e == ext))
+    }
+
     /// The kind of a file by its last extension.
     pub fn kind(&self, name: &str) -> FileKind {
         let ext = name
@@ -160,6 +213,9 @@ pub struct Knowledge {
     pub wording: Wording,
     pub files: FileKinds,
     pub zip_password: Vec<Regex>,
+    pub thread: ThreadWords,
+    /// `^\s*(reply or forward word)\s*(counter)?\s*:`; group 1 is the word.
+    pub subject_prefix: Regex,
     /// Homoglyph sequences, longest first.
     homoglyphs: Vec<(String, String)>,
     pub homoglyph_examples: Vec<[String; 2]>,
@@ -195,6 +251,19 @@ impl Knowledge {
             .iter()
             .map(|p| Regex::new(p).map_err(|e| format!("data/wording.toml: pattern {p:?}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
+        let thread: ThreadWords =
+            toml::from_str(THREAD).map_err(|e| format!("data/thread.toml: {e}"))?;
+        let words: Vec<String> = thread
+            .reply_prefixes
+            .iter()
+            .chain(&thread.forward_prefixes)
+            .map(|w| regex::escape(&normalize_text(w)))
+            .collect();
+        let subject_prefix = Regex::new(&format!(
+            r"^\s*({})\s*(?:\[\d+\]|\(\d+\))?\s*:",
+            words.join("|")
+        ))
+        .map_err(|e| format!("data/thread.toml: {e}"))?;
         let mut homoglyphs: Vec<(String, String)> = hg.map.into_iter().collect();
         homoglyphs.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
         let mut suffixes = dom.suffixes;
@@ -203,6 +272,8 @@ impl Knowledge {
             wording,
             files,
             zip_password,
+            thread,
+            subject_prefix,
             homoglyphs,
             homoglyph_examples: hg.examples,
             homoglyph_counter_examples: hg.counter_examples,
@@ -215,9 +286,22 @@ impl Knowledge {
     }
 
     /// The points of a reason code (0 for a code the scoring file lacks; a
-    /// test checks every code the checks emit is listed).
+    /// test checks every code the checks emit is listed, and debug builds
+    /// assert it here).
     pub fn points(&self, code: &str) -> u32 {
+        debug_assert!(
+            self.points.contains_key(code),
+            "reason code {code:?} is missing from data/scoring.toml"
+        );
         self.points.get(code).copied().unwrap_or(0)
+    }
+
+    /// Whether a host name ends in a known suffix (data/domains.toml).
+    pub fn has_known_suffix(&self, host: &str) -> bool {
+        let h = host.trim().trim_end_matches('.').to_lowercase();
+        self.suffixes
+            .iter()
+            .any(|s| h.strip_suffix(s.as_str()).is_some_and(|r| r.ends_with('.')))
     }
 
     /// Whether the scoring file lists a code.

@@ -87,6 +87,12 @@ pub struct Mail {
     pub attachments: Vec<Attachment>,
     /// What was not inspected, and why.
     pub limits_hit: Vec<String>,
+    /// Whether some MIME parts (or forwarded messages) were not opened
+    /// because of a limit: what they hold is unknown, so the verdict cannot be `ok`.
+    pub parts_skipped: bool,
+    /// The text without signature blocks (lines after a `-- ` line in each
+    /// text part), for the wording checks.
+    pub unsigned_text: String,
 }
 
 /// Parses a message; `Err` only when nothing of it can be read as mail.
@@ -108,6 +114,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Mail, String> {
             "{boundaries} MIME boundaries (limit {}): parts not opened",
             limits.max_boundaries
         ));
+        mail.parts_skipped = true;
         let (headers, _) = mailparse::parse_headers(raw).map_err(|e| e.to_string())?;
         if !has_mail_headers(&headers) {
             return Err("no mail headers (From, To, Subject, Date, Message-ID or Received)".into());
@@ -122,15 +129,23 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Mail, String> {
     }
     read_headers(&mut mail, &parsed.headers);
     let mut parts = 0usize;
-    walk(&parsed, &mut mail, limits, &mut parts);
+    walk(&parsed, &mut mail, limits, &mut parts, 0);
     if parts > limits.max_parts {
         mail.limits_hit.push(format!(
             "{parts} MIME parts: only the first {} inspected",
             limits.max_parts
         ));
+        mail.parts_skipped = true;
     }
     if mail.text.chars().count() > limits.max_text_chars {
         mail.text = mail.text.chars().take(limits.max_text_chars).collect();
+    }
+    if mail.unsigned_text.chars().count() > limits.max_text_chars {
+        mail.unsigned_text = mail
+            .unsigned_text
+            .chars()
+            .take(limits.max_text_chars)
+            .collect();
     }
     Ok(mail)
 }
@@ -143,12 +158,30 @@ fn has_mail_headers(headers: &[MailHeader<'_>]) -> bool {
         .any(|h| KEYS.contains(&h.get_key().to_ascii_lowercase().as_str()))
 }
 
+/// `boundary` parameters of Content-Type header lines (and their folded
+/// continuations): the multipart nesting mailparse would recurse into. Words
+/// `boundary=` in a body are not counted (they do not nest anything).
 fn count_boundaries(raw: &[u8]) -> usize {
     let needle = b"boundary=";
-    raw.windows(needle.len())
-        .filter(|w| w.eq_ignore_ascii_case(needle))
-        .count()
+    let mut count = 0;
+    let mut in_content_type = false;
+    for line in raw.split(|&b| b == b'\n') {
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        if !continuation {
+            in_content_type = line.len() >= 13 && line[..13].eq_ignore_ascii_case(b"content-type:");
+        }
+        if in_content_type {
+            count += line
+                .windows(needle.len())
+                .filter(|w| w.eq_ignore_ascii_case(needle))
+                .count();
+        }
+    }
+    count
 }
+
+/// Maximum depth of forwarded messages (`message/rfc822`) that are opened.
+const MAX_MESSAGE_DEPTH: usize = 2;
 
 fn read_headers(mail: &mut Mail, headers: &[MailHeader<'_>]) {
     let get = |key: &str| headers.get_first_header(key).map(header_text);
@@ -178,20 +211,52 @@ fn read_headers(mail: &mut Mail, headers: &[MailHeader<'_>]) {
 }
 
 /// A header's value decoded: RFC 2047 words (ISO-2022-JP, Shift_JIS …) by
-/// mailparse; raw 8-bit values that are not UTF-8 as Shift_JIS, then EUC-JP
-/// (what Japanese mailers send unencoded), else as mailparse reads them.
+/// mailparse; raw values with ESC (unencoded ISO-2022-JP, all 7-bit) or 8-bit
+/// bytes that are not UTF-8 (Shift_JIS, EUC-JP) through `incidex_read::decode`,
+/// which accepts only an encoding that decodes them without error.
 fn header_text(h: &MailHeader<'_>) -> String {
     let raw = h.get_value_raw();
-    if raw.is_ascii() || std::str::from_utf8(raw).is_ok() {
+    let has_esc = raw.contains(&0x1b);
+    if !has_esc && (raw.is_ascii() || std::str::from_utf8(raw).is_ok()) {
         return h.get_value();
     }
-    for enc in [encoding_rs::SHIFT_JIS, encoding_rs::EUC_JP] {
-        let (text, had_errors) = enc.decode_without_bom_handling(raw);
-        if !had_errors {
-            return unfold(&text);
+    match incidex_read::decode(raw) {
+        Ok((text, _)) => unfold(&text),
+        Err(_) => h.get_value(),
+    }
+}
+
+/// Whether bytes need a charset guess: ESC (ISO-2022-JP) or 8-bit bytes.
+fn needs_guess(raw: &[u8]) -> bool {
+    raw.iter().any(|&b| b == 0x1b || b >= 0x80)
+}
+
+/// A text part's body: its declared charset; with none (or us-ascii) but
+/// ESC or 8-bit bytes, the encoding `incidex_read::decode` finds.
+fn text_body(part: &ParsedMail<'_>) -> String {
+    let charset = part.ctype.charset.trim().to_ascii_lowercase();
+    if charset.is_empty() || charset == "us-ascii" || charset == "ascii" {
+        if let Ok(raw) = part.get_body_raw() {
+            if needs_guess(&raw) {
+                if let Ok((text, _)) = incidex_read::decode(&raw) {
+                    return text;
+                }
+            }
         }
     }
-    h.get_value()
+    part.get_body().unwrap_or_default()
+}
+
+/// The lines of a text part before its signature separator (`-- `).
+fn without_signature(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\r', '\n']) == "-- " || line.trim_end() == "--" {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
 }
 
 fn unfold(s: &str) -> String {
@@ -243,10 +308,10 @@ pub fn parse_addrs(value: &str) -> Vec<Addr> {
         .collect()
 }
 
-fn walk(part: &ParsedMail<'_>, mail: &mut Mail, limits: &Limits, parts: &mut usize) {
+fn walk(part: &ParsedMail<'_>, mail: &mut Mail, limits: &Limits, parts: &mut usize, depth: usize) {
     if !part.subparts.is_empty() {
         for sub in &part.subparts {
-            walk(sub, mail, limits, parts);
+            walk(sub, mail, limits, parts, depth);
         }
         return;
     }
@@ -264,18 +329,64 @@ fn walk(part: &ParsedMail<'_>, mail: &mut Mail, limits: &Limits, parts: &mut usi
     let is_attachment =
         filename.is_some() || disposition.disposition == mailparse::DispositionType::Attachment;
     if !is_attachment && mimetype.starts_with("text/") {
-        let body = part.get_body().unwrap_or_default();
+        let body = text_body(part);
         if mimetype == "text/html" {
             let (text, links) = html_text_and_links(&body);
             push_text(&mut mail.text, &text);
+            push_text(&mut mail.unsigned_text, &text);
             mail.links.extend(links);
         } else {
             push_text(&mut mail.text, &body);
+            push_text(&mut mail.unsigned_text, without_signature(&body));
         }
-    } else if mimetype == "message/rfc822" && !is_attachment {
-        // A forwarded message inline: its text counts as quoted text.
+    } else if mimetype == "message/rfc822" {
+        // A forwarded message (inline or attached): its parts are opened like
+        // the outer message's, up to MAX_MESSAGE_DEPTH levels, and count
+        // towards max_parts.
         let body = part.get_body_raw().unwrap_or_default();
-        push_text(&mut mail.text, &String::from_utf8_lossy(&body));
+        // A base64-encoded forward hides its boundaries from the count made
+        // on the raw message: count them again before parsing.
+        let nested = count_boundaries(&body);
+        let inner = if depth < MAX_MESSAGE_DEPTH && nested <= limits.max_boundaries {
+            mailparse::parse_mail(&body).ok()
+        } else {
+            None
+        };
+        match inner {
+            Some(inner) => {
+                let header_lines: String = ["From", "Subject"]
+                    .iter()
+                    .filter_map(|k| {
+                        inner
+                            .headers
+                            .get_first_header(k)
+                            .map(|h| format!("{k}: {}", header_text(h)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                push_text(&mut mail.text, &header_lines);
+                walk(&inner, mail, limits, parts, depth + 1);
+            }
+            None => {
+                if depth >= MAX_MESSAGE_DEPTH {
+                    mail.limits_hit.push(format!(
+                        "forwarded message nested deeper than {MAX_MESSAGE_DEPTH}: not opened"
+                    ));
+                    mail.parts_skipped = true;
+                } else if nested > limits.max_boundaries {
+                    mail.limits_hit.push(format!(
+                        "forwarded message with {nested} MIME boundaries (limit {}): not opened",
+                        limits.max_boundaries
+                    ));
+                    mail.parts_skipped = true;
+                }
+                push_text(&mut mail.text, &String::from_utf8_lossy(&body));
+                mail.attachments.push(Attachment {
+                    name: filename.unwrap_or_else(|| "(forwarded message)".into()),
+                    data: body,
+                });
+            }
+        }
     } else {
         let data = part.get_body_raw().unwrap_or_default();
         mail.attachments.push(Attachment {
@@ -386,5 +497,79 @@ mod tests {
         let m = parse(raw.as_bytes(), &Limits::default()).unwrap_or_default();
         assert_eq!(m.subject, "nest");
         assert!(m.limits_hit.iter().any(|l| l.contains("boundaries")));
+    }
+
+    #[test]
+    fn boundary_words_in_a_body_do_not_stop_parts_being_opened() {
+        let mut raw = String::from(
+            "From: a@x.example.jp\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=\"ZZ\"\r\n\r\n--ZZ\r\nContent-Type: text/plain\r\n\r\n",
+        );
+        for i in 0..150 {
+            raw.push_str(&format!("boundary=x{i}\r\n"));
+        }
+        raw.push_str("--ZZ\r\nContent-Type: application/octet-stream; name=\"invoice.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--ZZ--\r\n");
+        let m = parse(raw.as_bytes(), &Limits::default()).unwrap_or_default();
+        assert!(m.limits_hit.is_empty(), "{:?}", m.limits_hit);
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].name, "invoice.exe");
+    }
+
+    #[test]
+    fn limits_that_skip_parts_are_marked() {
+        let mut raw = String::from("From: a@x.example.jp\r\nSubject: nest\r\n");
+        for i in 0..150 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        let m = parse(raw.as_bytes(), &Limits::default()).unwrap_or_default();
+        assert!(m.parts_skipped);
+    }
+
+    fn forwarded(depth: usize) -> String {
+        let mut inner = String::from(
+            "From: c@z.example.jp\r\nSubject: inner\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"I\"\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--I\r\nContent-Type: application/octet-stream; name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--I--\r\n",
+        );
+        for d in 0..depth {
+            inner = format!(
+                "From: f{d}@y.example.jp\r\nSubject: fwd {d}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"O{d}\"\r\n\r\n--O{d}\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFYI\r\n--O{d}\r\nContent-Type: message/rfc822\r\n\r\n{inner}--O{d}--\r\n"
+            );
+        }
+        inner
+    }
+
+    #[test]
+    fn forwarded_messages_are_opened_two_levels_deep() {
+        for depth in [1, 2] {
+            let m = parse(forwarded(depth).as_bytes(), &Limits::default()).unwrap_or_default();
+            let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+            assert_eq!(names, vec!["invoice.pdf.exe"], "depth {depth}");
+            assert!(m.text.contains("see attached"));
+            assert!(!m.parts_skipped);
+        }
+        let m = parse(forwarded(3).as_bytes(), &Limits::default()).unwrap_or_default();
+        assert!(m.parts_skipped, "{:?}", m.limits_hit);
+    }
+
+    #[test]
+    fn raw_iso_2022_jp_headers_and_undeclared_shift_jis_bodies_decode() {
+        let (subject, _, _) = encoding_rs::ISO_2022_JP.encode("至急 振込先の変更");
+        let (body, _, _) = encoding_rs::SHIFT_JIS.encode("来月より新しい口座へお振込みください。");
+        let mut raw = b"From: a@x.example.jp\r\nSubject: ".to_vec();
+        raw.extend_from_slice(&subject);
+        raw.extend_from_slice(b"\r\n\r\n");
+        raw.extend_from_slice(&body);
+        let m = parse(&raw, &Limits::default()).unwrap_or_default();
+        assert_eq!(m.subject, "至急 振込先の変更");
+        assert!(m.text.contains("新しい口座"), "{}", m.text);
+    }
+
+    #[test]
+    fn signatures_are_left_out_of_the_unsigned_text() {
+        let raw = "From: a@x.example.jp\r\nSubject: s\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nbody line\r\n-- \r\nurgent contact: 090\r\n";
+        let m = parse(raw.as_bytes(), &Limits::default()).unwrap_or_default();
+        assert!(m.text.contains("urgent contact"));
+        assert!(m.unsigned_text.contains("body line"));
+        assert!(!m.unsigned_text.contains("urgent contact"));
     }
 }

@@ -64,7 +64,9 @@ impl<'k> Findings<'k> {
         }
     }
 
-    /// Adds a reason; the same code with the same evidence is kept once.
+    /// Adds a reason; the same code with the same evidence is kept once. A
+    /// code scores its points once per message: further evidence for a code
+    /// already found is listed with 0 points.
     pub fn add(&mut self, code: &'static str, message: String, evidence: impl Into<String>) {
         let evidence = shorten(&evidence.into(), 240);
         if self
@@ -74,12 +76,24 @@ impl<'k> Findings<'k> {
         {
             return;
         }
+        let points = if self.has(code) {
+            0
+        } else {
+            self.knowledge.points(code)
+        };
         self.reasons.push(Reason {
             code,
-            points: self.knowledge.points(code),
+            points,
             message,
             evidence,
         });
+    }
+
+    /// Raises the points of the first reason with `code` to at least `min`.
+    pub fn raise_to(&mut self, code: &str, min: u32) {
+        if let Some(r) = self.reasons.iter_mut().find(|r| r.code == code) {
+            r.points = r.points.max(min);
+        }
     }
 
     pub fn has(&self, code: &str) -> bool {

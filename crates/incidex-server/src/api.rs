@@ -2,15 +2,15 @@
 
 use crate::auth;
 use crate::error::{download, ApiError, Failure};
-use crate::params::{given, ListParams};
+use crate::params::{flag, given, ListParams};
 use crate::state::AppState;
+use crate::upload::{self, Saved};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use incidex_ingest::{Document, Ingested};
 use incidex_store::{By, ExportFormat, LinkSummary};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -93,7 +93,7 @@ async fn incident(
     let id: i64 = id
         .parse()
         .map_err(|_| Failure::not_found(format!("no incident {id:?}: incident ids are numbers")))?;
-    let with_text = matches!(t.text.as_deref(), Some("1" | "true" | "yes"));
+    let with_text = flag(&t.text);
     ok(state
         .with_store(move |s, _| Ok(s.incident(id, with_text)?))
         .await?)
@@ -241,17 +241,9 @@ async fn ingest(
             Failure::bad_request("empty body: send the document as the request body").into(),
         );
     }
-    let name = given(&q.name).unwrap_or_else(|| "upload.txt".into());
-    if name.contains(['/', '\\'])
-        || name.chars().any(char::is_control)
-        || name.chars().count() > 120
-    {
-        return Err(
-            Failure::bad_request(format!("name {name:?}: a file name such as notice.txt")).into(),
-        );
-    }
-    let save = matches!(given(&q.save).as_deref(), Some("1" | "true" | "yes"));
-    let doc = Document::from_bytes(&format!("upload:{name}"), &name, bytes.to_vec());
+    let name = upload::clean_name(q.name.as_deref().unwrap_or(""), upload::DEFAULT_NAME);
+    let save = flag(&q.save);
+    let doc = upload::document(&name, bytes.to_vec());
     let result = state
         .with_store(move |s, p| {
             let x = p.extract(&doc).map_err(|e| {
@@ -260,21 +252,20 @@ async fn ingest(
             let mut out =
                 json!({ "document": name, "text": x.text, "reports": x.records, "saved": false });
             if save {
-                let (status, incidents) = match p.ingest(s, &doc) {
-                    Ok(Ingested::Unchanged) => ("unchanged", s.document_incidents(&doc.key)?),
-                    Ok(Ingested::Stored {
+                let (status, incidents) = match upload::save(p, s, &doc)? {
+                    Saved::Unchanged { incidents } => ("unchanged", incidents),
+                    Saved::Stored {
                         replaced: true,
                         incidents,
                         ..
-                    }) => ("replaced", incidents),
-                    Ok(Ingested::Stored { incidents, .. }) => ("stored", incidents),
-                    Err(Ok(reason)) => {
+                    } => ("replaced", incidents),
+                    Saved::Stored { incidents, .. } => ("stored", incidents),
+                    Saved::Refused(reason) => {
                         return Err(Failure::new(
                             StatusCode::UNPROCESSABLE_ENTITY,
                             format!("{name}: {reason}"),
                         ))
                     }
-                    Err(Err(e)) => return Err(e.into()),
                 };
                 out["saved"] = json!(true);
                 out["status"] = json!(status);

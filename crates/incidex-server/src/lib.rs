@@ -15,6 +15,7 @@ mod highlight;
 mod pages;
 mod params;
 mod state;
+mod upload;
 
 pub use state::{AppState, Config};
 

@@ -6,11 +6,12 @@ use crate::error::{download, Failure, PageError};
 use crate::highlight::{highlight, Highlighted};
 use crate::params::{given, ListParams};
 use crate::state::AppState;
+use crate::upload::{self, clean_name, Saved};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use incidex_ingest::{Document, Ingested};
+use incidex_ingest::Document;
 use incidex_model::{Category, Record, Sector, Vocabulary};
 use incidex_store::{category_ja, sector_ja, By, IncidentView, MonthlyRow, Taxonomy};
 use serde::Deserialize;
@@ -555,13 +556,36 @@ pub async fn unlink(
                 .iter()
                 .map(|r| r.id)
                 .collect();
-            for other in members.into_iter().filter(|o| *o != id) {
-                s.unlink_reports(&id.to_string(), Some(&other.to_string()))?;
+            // The store keeps pairs apart one call at a time (each its own
+            // transaction), so a failure part-way leaves the earlier pairs
+            // apart: stop there and say so; sending the form again finishes.
+            let others: Vec<i64> = members.into_iter().filter(|o| *o != id).collect();
+            for (done, other) in others.iter().enumerate() {
+                s.unlink_reports(&id.to_string(), Some(&other.to_string()))
+                    .map_err(|e| unlink_failed(id, done, others.len(), e))?;
             }
-            Ok(s.unlink_reports(&id.to_string(), None)?)
+            s.unlink_reports(&id.to_string(), None)
+                .map_err(|e| unlink_failed(id, others.len(), others.len(), e))
         })
         .await?;
     Ok(Redirect::to(&format!("/incidents/{}", percent(report.trim()))).into_response())
+}
+
+/// The error of a split that stopped part-way, naming how far it got (as
+/// is, when nothing was changed yet).
+fn unlink_failed(id: i64, done: usize, of: usize, e: incidex_store::StoreError) -> Failure {
+    let f = Failure::from(e);
+    if done == 0 {
+        return f;
+    }
+    Failure::new(
+        f.status,
+        format!(
+            "report {id} was split from {done} of the {of} report(s) it was joined with, then stopped: {}; \
+             the splits made so far are kept: send the form again to finish",
+            f.message
+        ),
+    )
 }
 
 // ---------------------------------------------------------------- stats
@@ -885,17 +909,6 @@ pub async fn ingest_form(State(state): State<AppState>, headers: HeaderMap) -> P
     })
 }
 
-/// A safe document name from what the browser sent.
-fn clean_name(name: &str, fallback: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if cleaned.is_empty() {
-        fallback.to_string()
-    } else {
-        cleaned
-    }
-}
-
 /// The documents of an ingest form.
 struct IngestForm {
     docs: Vec<Document>,
@@ -923,14 +936,10 @@ async fn read_form(mut mp: Multipart) -> Result<IngestForm, Failure> {
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
             "file" => {
-                let file = clean_name(field.file_name().unwrap_or(""), "upload.txt");
+                let file = clean_name(field.file_name().unwrap_or(""), upload::DEFAULT_NAME);
                 let bytes = field.bytes().await.map_err(bad)?;
                 if !bytes.is_empty() {
-                    form.docs.push(Document::from_bytes(
-                        &format!("upload:{file}"),
-                        &file,
-                        bytes.to_vec(),
-                    ));
+                    form.docs.push(upload::document(&file, bytes.to_vec()));
                 }
             }
             "text" => text = field.text().await.map_err(bad)?,
@@ -947,11 +956,7 @@ async fn read_form(mut mp: Multipart) -> Result<IngestForm, Failure> {
         if !incidex_ingest::known_extension(&name) {
             name.push_str(".txt");
         }
-        form.docs.push(Document::from_bytes(
-            &format!("upload:{name}"),
-            &name,
-            text.into_bytes(),
-        ));
+        form.docs.push(upload::document(&name, text.into_bytes()));
     }
     Ok(form)
 }
@@ -984,23 +989,20 @@ pub async fn ingest_post(
             .with_store(move |s, p| {
                 let mut out = Vec::new();
                 for d in &docs {
-                    let (status, incidents) = match p.ingest(s, d) {
-                        Ok(Ingested::Unchanged) => {
-                            ("already stored".to_string(), s.document_incidents(&d.key)?)
-                        }
-                        Ok(Ingested::Stored {
+                    let (status, incidents) = match upload::save(p, s, d)? {
+                        Saved::Unchanged { incidents } => ("already stored".to_string(), incidents),
+                        Saved::Stored {
                             reports,
                             replaced,
                             incidents,
-                        }) => (
+                        } => (
                             format!(
                                 "{reports} report(s) {}",
                                 if replaced { "replaced" } else { "stored" }
                             ),
                             incidents,
                         ),
-                        Err(Ok(reason)) => (format!("not stored: {reason}"), vec![]),
-                        Err(Err(e)) => return Err(Failure::from(e)),
+                        Saved::Refused(reason) => (format!("not stored: {reason}"), vec![]),
                     };
                     out.push(SavedView {
                         name: d.name.clone(),
@@ -1096,10 +1098,20 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// Only local paths, so the login cannot send users elsewhere.
+/// Only local paths, so the login cannot send users elsewhere: a path that
+/// starts with one `/`, without `\`, whitespace or control characters
+/// (browsers drop tabs and newlines, so `/\t/host` would be `//host`);
+/// anything else is `/`.
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -1164,12 +1176,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_split_stopped_part_way_says_how_far_it_got() {
+        let e = || incidex_store::StoreError::Invalid("disk full".into());
+        let f = unlink_failed(7, 2, 3, e());
+        assert_eq!(f.status, Failure::from(e()).status);
+        assert!(
+            f.message.contains("report 7 was split from 2 of the 3")
+                && f.message.contains("disk full")
+                && f.message.contains("send the form again"),
+            "{}",
+            f.message
+        );
+        assert_eq!(
+            unlink_failed(7, 0, 3, e()).message,
+            Failure::from(e()).message
+        );
+    }
+
+    #[test]
     fn names_and_paths_are_cleaned() {
-        assert_eq!(clean_name("C:\\x\\notice.txt", "f"), "notice.txt");
-        assert_eq!(clean_name("../../etc/passwd", "f"), "passwd");
-        assert_eq!(clean_name("", "f"), "f");
         assert_eq!(local_path(Some("//evil.example.com")), "/");
         assert_eq!(local_path(Some("/watchlist")), "/watchlist");
+        assert_eq!(local_path(Some("/?q=a%20b")), "/?q=a%20b");
+        for bad in [
+            "/\t/evil.example.com",
+            "/\n",
+            "/\r\n/evil.example.com",
+            "/ /evil.example.com",
+            "/\u{3000}/evil.example.com",
+            "/\\evil.example.com",
+            "https://evil.example.com",
+            "",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(None), "/");
         assert_eq!(percent("架空 a&b"), "%E6%9E%B6%E7%A9%BA%20a%26b");
         assert_eq!(split_list("a, b、c\nd"), vec!["a", "b", "c", "d"]);
     }

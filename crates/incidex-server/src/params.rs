@@ -33,6 +33,15 @@ pub fn given(v: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A yes/no parameter: `1`, `true`, `yes` or `on` (any case) is yes.
+pub fn flag(v: &Option<String>) -> bool {
+    given(v).is_some_and(|s| {
+        ["1", "true", "yes", "on"]
+            .iter()
+            .any(|y| s.eq_ignore_ascii_case(y))
+    })
+}
+
 fn number(name: &str, v: &Option<String>, default: usize) -> Result<usize, Failure> {
     match given(v) {
         None => Ok(default),
@@ -59,10 +68,7 @@ impl ListParams {
     }
 
     pub fn watched_only(&self) -> bool {
-        matches!(
-            given(&self.watched).as_deref(),
-            Some("1" | "true" | "on" | "yes")
-        )
+        flag(&self.watched)
     }
 
     pub fn sort(&self) -> Result<Sort, Failure> {
@@ -140,6 +146,22 @@ mod tests {
         assert!(q.filter.category.is_none());
         assert_eq!(q.sort, Sort::Disclosed);
         assert_eq!(q.page, 1);
+    }
+
+    #[test]
+    fn flags_read_yes_the_same_everywhere() {
+        for yes in ["1", "true", "yes", "on", " TRUE ", "On"] {
+            assert!(flag(&Some(yes.into())), "{yes}");
+            let p = ListParams {
+                watched: Some(yes.into()),
+                ..Default::default()
+            };
+            assert!(p.watched_only(), "{yes}");
+        }
+        for no in ["", "0", "false", "no", "off", "y"] {
+            assert!(!flag(&Some(no.into())), "{no}");
+        }
+        assert!(!flag(&None));
     }
 
     #[test]

@@ -450,7 +450,7 @@ fn without_a_token_writes_are_refused() {
     assert_eq!(s.get("/api/v1/incidents").json()["total"], 2);
 }
 
-const NOTICE: &str = "2024年7月9日\n架空フーズ株式会社\n\n当社通販サイトへの不正アクセスについて\n\n2024年7月1日、当社通販サイトが第三者による不正アクセスを受け、お客様のクレジットカード情報1,150件が流出した可能性があることが判明しました。\n";
+const NOTICE: &str = "2024年7月9日\n架空フーズ株式会社\n\n当社通販サイトへの不正アクセスについて\n\n2024年7月1日、当社通販サイトが外部から不正にアクセスされ、購入者のクレジットカード情報1,150件が流出した可能性があることが判明しました。\n";
 
 #[test]
 fn ingest_previews_without_saving_then_saves() {
@@ -696,6 +696,161 @@ fn reports_are_joined_and_split_by_hand() {
     assert_eq!(a.status, 400);
     a.json();
     let a = s.post_json("/api/v1/link", Some(TOKEN), r#"{"a": "999999", "b": "1"}"#);
-    assert!(a.status == 404 || a.status == 400, "{}", a.body);
+    assert_eq!(a.status, 404, "{}", a.body);
     a.json();
+}
+
+const NOTICE_B: &str = "2024年9月2日\n架空ホテル株式会社\n\n不正アクセスに関するお知らせ\n\n2024年8月28日、当社予約サイトが第三者による不正アクセスを受け、お客様の氏名と電話番号2,400件が流出した可能性があることが判明しました。\n";
+
+#[test]
+fn two_uploads_with_one_name_are_both_kept() {
+    let s = start(Some(TOKEN), None);
+    let before = s.get("/api/v1/status").json()["incidents"]
+        .as_u64()
+        .unwrap();
+    let save = |body: &str| {
+        let a = s.send(
+            "POST",
+            "/api/v1/ingest?name=notice.txt&save=true",
+            Some(TOKEN),
+            "text/plain",
+            body.as_bytes(),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()
+    };
+    assert_eq!(save(NOTICE)["status"], "stored");
+    assert_eq!(save(NOTICE_B)["status"], "stored", "not a replacement");
+    let v = save(NOTICE);
+    assert_eq!(v["status"], "unchanged");
+    assert!(!v["incidents"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(
+        s.get("/api/v1/status").json()["incidents"]
+            .as_u64()
+            .unwrap(),
+        before + 2
+    );
+    for q in ["%E3%83%95%E3%83%BC%E3%82%BA", "%E3%83%9B%E3%83%86%E3%83%AB"] {
+        assert_eq!(
+            s.get(&format!("/api/v1/incidents?q={q}")).json()["total"],
+            1,
+            "{q}"
+        );
+    }
+
+    // The same through the page: a file with the same name but other content.
+    let boundary = "----incidexTestBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notice.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(NOTICE.replace("1,150", "1,151").as_bytes());
+    body.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\nsave\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{TOKEN}\r\n--{boundary}--\r\n").as_bytes(),
+    );
+    let ctype = format!("multipart/form-data; boundary={boundary}");
+    let a = s.send("POST", "/ingest", None, &ctype, &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("1 report(s) stored"), "{}", a.body);
+    assert_eq!(save(NOTICE_B)["status"], "unchanged", "still there");
+    // The same content under another name is stored already, with its incidents.
+    let a = s.send(
+        "POST",
+        "/api/v1/ingest?name=other.txt&save=true",
+        Some(TOKEN),
+        "text/plain",
+        NOTICE_B.as_bytes(),
+    );
+    let v = a.json();
+    assert_eq!(v["status"], "unchanged", "{v}");
+    assert_eq!(v["incidents"].as_array().unwrap().len(), 1, "{v}");
+}
+
+#[test]
+fn upload_names_are_reduced_to_a_base_name_by_the_api_too() {
+    let s = start(Some(TOKEN), None);
+    for name in ["dir%2Ffoods.txt", "C%3A%5Cdir%5Cfoods.txt"] {
+        let a = s.send(
+            "POST",
+            &format!("/api/v1/ingest?name={name}"),
+            Some(TOKEN),
+            "text/plain",
+            NOTICE.as_bytes(),
+        );
+        assert_eq!(a.status, 200, "{name}: {}", a.body);
+        assert_eq!(a.json()["document"], "foods.txt", "{name}");
+    }
+    let a = s.send(
+        "POST",
+        "/api/v1/ingest",
+        Some(TOKEN),
+        "text/plain",
+        NOTICE.as_bytes(),
+    );
+    assert_eq!(a.json()["document"], "upload.txt");
+    // `on` is yes here as on the list's `watched`.
+    let a = s.send(
+        "POST",
+        "/api/v1/ingest?name=a%2Fb%2Ffoods.txt&save=on",
+        Some(TOKEN),
+        "text/plain",
+        NOTICE.as_bytes(),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["status"], "stored", "{}", a.body);
+}
+
+#[test]
+fn a_page_number_too_large_is_an_empty_page() {
+    let s = start(Some(TOKEN), None);
+    let a = s.get("/api/v1/incidents?page=18446744073709551615");
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["total"], 2);
+    assert!(v["items"].as_array().unwrap().is_empty());
+    // (page - 1) * per_page is 2^64 here: wrapped, it would be the first page.
+    let a = s.get("/api/v1/incidents?page=9223372036854775809&per_page=2");
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(
+        a.json()["items"].as_array().unwrap().is_empty(),
+        "{}",
+        a.body
+    );
+    let page = s.get("/?page=18446744073709551615&per_page=200");
+    assert_eq!(page.status, 200, "{}", page.body);
+}
+
+#[test]
+fn the_login_sends_only_to_local_paths() {
+    let s = start(Some(TOKEN), None);
+    for next in [
+        "/%09/evil.example.com",
+        "/%0a",
+        "/%0d%0a/evil.example.com",
+        "/%20/evil.example.com",
+        "/%5Cevil.example.com",
+        "//evil.example.com",
+        "https://evil.example.com",
+    ] {
+        let a = s.send(
+            "POST",
+            "/login",
+            None,
+            "application/x-www-form-urlencoded",
+            format!("token={TOKEN}&next={next}").as_bytes(),
+        );
+        assert_eq!(a.status, 303, "{next}: {}", a.body);
+        assert_eq!(a.header("location"), Some("/"), "{next}");
+        let form = s.get(&format!("/login?next={next}"));
+        assert_eq!(form.status, 200, "{next}");
+        assert!(!unescape(&form.body).contains("evil.example.com"), "{next}");
+    }
+    let a = s.send(
+        "POST",
+        "/login",
+        None,
+        "application/x-www-form-urlencoded",
+        format!("token={TOKEN}&next=/%3Fq%3Da%2520b").as_bytes(),
+    );
+    assert_eq!(a.header("location"), Some("/?q=a%20b"));
 }

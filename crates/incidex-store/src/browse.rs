@@ -129,7 +129,11 @@ impl Store {
         }
         let total = ids.len();
         let mut items = Vec::new();
-        for &id in ids.iter().skip((page - 1) * per_page).take(per_page) {
+        for &id in ids
+            .iter()
+            .skip((page - 1).saturating_mul(per_page))
+            .take(per_page)
+        {
             let v = self.incident(id, false)?;
             items.push(IncidentRow {
                 id: v.id,
@@ -370,6 +374,23 @@ mod tests {
             .list_incidents(&q(Sort::Disclosed, 1, 10, "顧客情報"))
             .unwrap();
         assert_eq!(p.total, 3);
+    }
+
+    #[test]
+    fn pages_past_the_end_are_empty_even_when_huge() {
+        let (_d, s) = store();
+        // (page - 1) * per_page would be 2^64: wrapped, it was 0, the first page.
+        for (page, per_page) in [(usize::MAX, 200), ((1usize << 63) + 1, 2), (3, 2)] {
+            let p = s
+                .list_incidents(&ListQuery {
+                    page,
+                    per_page,
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(p.total, 3);
+            assert!(p.items.is_empty(), "page {page}: {:?}", victims(&p));
+        }
     }
 
     #[test]

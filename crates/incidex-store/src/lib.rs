@@ -36,7 +36,9 @@ pub use link::{LinkSummary, MAX_DAYS};
 pub use mail_queries::{
     iso_date, mail_domains, own_mail_domains, MailIncident, MailIncidentCriteria,
 };
-pub use monthly::{render_csv, render_html, render_md, summary, thousands, MonthlyRow};
+pub use monthly::{
+    html_escape, render_csv, render_html, render_md, summary, thousands, MonthlyRow,
+};
 pub use normalize::{normalize_name, same_name};
 pub use schema::SCHEMA_VERSION;
 pub use search::Hit;

@@ -168,7 +168,9 @@ pub fn render_csv(rows: &[MonthlyRow]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn html_escape(s: &str) -> String {
+/// Escapes text for HTML content and double-quoted attribute values
+/// (`&`, `<`, `>`, `"`): the one escaper of incidex's generated HTML.
+pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

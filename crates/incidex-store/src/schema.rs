@@ -134,11 +134,10 @@ CREATE TABLE watch_items(
 );
 CREATE INDEX watch_items_doc ON watch_items(doc_path);
 CREATE TABLE alert_deliveries(
-    incident_id INTEGER NOT NULL,
+    report TEXT NOT NULL,
     destination TEXT NOT NULL,
-    report_count INTEGER NOT NULL,
     delivered_at TEXT NOT NULL,
-    PRIMARY KEY(incident_id, destination)
+    PRIMARY KEY(report, destination)
 );
 "#;
 

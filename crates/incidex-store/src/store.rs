@@ -102,6 +102,60 @@ impl Store {
         })
     }
 
+    /// Opens an existing database for reading only (SQLITE_OPEN_READ_ONLY):
+    /// no file is created, nothing is migrated and the journal mode is left
+    /// alone. A database of another schema version than this incidex's is
+    /// refused with an error saying so (an older one needs a writing command
+    /// such as `incidex ingest` to migrate it first).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        if path.is_dir() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "is a folder".into(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| classify(path, e))?;
+        let app: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        if app != schema::APPLICATION_ID {
+            return Err(StoreError::NotADatabase {
+                path: path.to_path_buf(),
+                reason: "not an incidex database (or an empty one)".into(),
+            });
+        }
+        if version > schema::SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: schema::SCHEMA_VERSION,
+            });
+        }
+        if version < schema::SCHEMA_VERSION {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "schema version {version} is older than this incidex's {} (opened read-only, so not migrated; `incidex ingest` migrates it)",
+                    schema::SCHEMA_VERSION
+                ),
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

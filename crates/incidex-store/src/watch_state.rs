@@ -28,10 +28,13 @@ pub struct SourceState {
 }
 
 /// An incident fed by something the watcher ingested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchedIncident {
     pub id: i64,
     pub report_count: i64,
+    /// The alert keys of its reports (see [`Store::watched_incidents`]),
+    /// what deliveries are remembered by.
+    pub reports: Vec<String>,
 }
 
 impl Store {
@@ -115,71 +118,111 @@ impl Store {
     }
 
     /// The incidents that contain a report of a document the watcher
-    /// ingested (or recognised as already stored), with their report counts.
-    /// Found through the documents rather than remembered incident ids, so
-    /// incidents joined or renumbered by a later relink are still found.
+    /// ingested (or recognised as already stored), with their report counts
+    /// and the alert keys of all their reports. Found through the documents
+    /// rather than remembered incident ids, so incidents joined or
+    /// renumbered by a later relink are still found.
+    ///
+    /// A report's alert key is its document's path and its place among that
+    /// document's reports (`PATH#1`, `PATH#2` …): unlike the incident id
+    /// (the smallest report id, which changes when reports are split off or
+    /// replaced, and is reused) and unlike the report key (which changes
+    /// with the document's content), it survives a relink and an updated
+    /// version of the same document, so deliveries remembered by it are
+    /// neither repeated nor wrongly suppressed.
     pub fn watched_incidents(&self) -> Result<Vec<WatchedIncident>> {
         let mut st = self
             .conn
             .prepare(
-                "SELECT DISTINCT i.id, i.report_count FROM watch_items w
-                 JOIN documents d ON d.path = w.doc_path
-                 JOIN reports r ON r.document_id = d.id
-                 JOIN report_incident ri ON ri.report_id = r.id
-                 JOIN incidents i ON i.id = ri.incident_id
-                 ORDER BY i.id",
+                "WITH watched AS (
+                     SELECT DISTINCT i.id, i.report_count FROM watch_items w
+                     JOIN documents d ON d.path = w.doc_path
+                     JOIN reports r ON r.document_id = d.id
+                     JOIN report_incident ri ON ri.report_id = r.id
+                     JOIN incidents i ON i.id = ri.incident_id)
+                 SELECT w.id, w.report_count, d.path || '#' ||
+                        (SELECT count(*) FROM reports r2
+                         WHERE r2.document_id = r.document_id AND r2.id <= r.id)
+                 FROM watched w
+                 JOIN report_incident ri ON ri.incident_id = w.id
+                 JOIN reports r ON r.id = ri.report_id
+                 JOIN documents d ON d.id = r.document_id
+                 ORDER BY w.id, r.id",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map([], |r| {
-                Ok(WatchedIncident {
-                    id: r.get(0)?,
-                    report_count: r.get(1)?,
-                })
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))
+        let mut out: Vec<WatchedIncident> = Vec::new();
+        for row in rows {
+            let (id, report_count, key) = row.map_err(|e| self.err(e))?;
+            match out.last_mut() {
+                Some(w) if w.id == id => w.reports.push(key),
+                _ => out.push(WatchedIncident {
+                    id,
+                    report_count,
+                    reports: vec![key],
+                }),
+            }
+        }
+        Ok(out)
     }
 
-    /// The report count an incident had when it was last alerted to a
-    /// destination; `None` when it never was.
-    pub fn delivered_count(&self, incident: i64, destination: &str) -> Result<Option<i64>> {
-        self.conn
-            .query_row(
-                "SELECT report_count FROM alert_deliveries WHERE incident_id = ?1 AND destination = ?2",
-                params![incident, destination],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// Records that an incident was alerted to a destination.
-    pub fn record_delivery(
-        &mut self,
-        incident: i64,
-        destination: &str,
-        report_count: i64,
-    ) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO alert_deliveries(incident_id, destination, report_count, delivered_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![incident, destination, report_count, now_rfc3339()],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
-    /// Every delivery made: (incident, destination, report count).
-    pub fn deliveries(&self) -> Result<Vec<(i64, String, i64)>> {
+    /// How many of these reports (alert keys) were alerted to a
+    /// destination.
+    pub fn delivered_reports(&self, reports: &[String], destination: &str) -> Result<usize> {
         let mut st = self
             .conn
-            .prepare("SELECT incident_id, destination, report_count FROM alert_deliveries ORDER BY incident_id, destination")
+            .prepare_cached("SELECT 1 FROM alert_deliveries WHERE report = ?1 AND destination = ?2")
+            .map_err(|e| self.err(e))?;
+        let mut n = 0;
+        for r in reports {
+            if st
+                .query_row(params![r, destination], |_| Ok(()))
+                .optional()
+                .map_err(|e| self.err(e))?
+                .is_some()
+            {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Records that these reports (alert keys) were alerted to a
+    /// destination.
+    pub fn record_delivery(&mut self, reports: &[String], destination: &str) -> Result<()> {
+        let now = now_rfc3339();
+        let res = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            for r in reports {
+                tx.execute(
+                    "INSERT OR REPLACE INTO alert_deliveries(report, destination, delivered_at)
+                     VALUES (?1, ?2, ?3)",
+                    params![r, destination, now],
+                )?;
+            }
+            tx.commit()
+        })();
+        res.map_err(|e| self.err(e))
+    }
+
+    /// Every delivery made: (report alert key, destination).
+    pub fn deliveries(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT report, destination FROM alert_deliveries ORDER BY report, destination",
+            )
             .map_err(|e| self.err(e))?;
         let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))
@@ -259,16 +302,18 @@ mod tests {
                 ..SourceState::default()
             })
             .unwrap();
-            s.record_delivery(7, "stdout", 1).unwrap();
-            s.record_delivery(7, "stdout", 2).unwrap();
+            s.record_delivery(&["/a#1".to_string()], "stdout").unwrap();
+            s.record_delivery(&["/a#1".to_string(), "/b#1".to_string()], "stdout")
+                .unwrap();
         }
         let s = Store::open(&path).unwrap();
         let st = s.source_state("news").unwrap().unwrap();
         assert_eq!(st.etag.as_deref(), Some("\"v1\""));
         assert_eq!(st.errors, 2);
         assert_eq!(st.next_poll, 1_700_000_000);
-        assert_eq!(s.delivered_count(7, "stdout").unwrap(), Some(2));
-        assert_eq!(s.delivered_count(7, "webhook").unwrap(), None);
-        assert_eq!(s.deliveries().unwrap().len(), 1);
+        let keys = ["/a#1".to_string(), "/b#1".to_string(), "/c#1".to_string()];
+        assert_eq!(s.delivered_reports(&keys, "stdout").unwrap(), 2);
+        assert_eq!(s.delivered_reports(&keys, "webhook").unwrap(), 0);
+        assert_eq!(s.deliveries().unwrap().len(), 2);
     }
 }

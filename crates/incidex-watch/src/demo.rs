@@ -3,7 +3,7 @@
 //! themselves (`/notices/NAME`), with ETags so conditional GET answers 304.
 
 use incidex_read::{read_bytes, Limits};
-use incidex_store::sha256_hex;
+use incidex_store::{html_escape as escape, sha256_hex};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -168,13 +168,6 @@ fn load(corpus: &Path) -> Result<Vec<Notice>, String> {
     }
     notices.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(notices)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn feed(url: &str, notices: &[Notice]) -> String {

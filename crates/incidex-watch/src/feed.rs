@@ -27,13 +27,15 @@ pub fn feed_items(bytes: &[u8], base: &str) -> Result<Vec<Item>, String> {
             .unwrap_or_default();
         let dated = entry.updated.or(entry.published).map(|d| d.to_rfc3339());
         // A changed item (a new update date) is a new item: it is ingested
-        // again, and its document replaces the old one's reports.
+        // again, and its document (keyed by the entry id alone) replaces the
+        // old one's reports.
         let key = match &dated {
             Some(d) => format!("{}@{d}", entry.id),
             None => entry.id.clone(),
         };
         items.push(Item {
             key,
+            id: entry.id.clone(),
             title,
             link,
             html: Some(body),
@@ -76,6 +78,7 @@ mod tests {
             Some("http://127.0.0.1:1/news/2024/0510.html")
         );
         assert_eq!(items[0].key, "n-0510@2024-05-10T00:00:00+00:00");
+        assert_eq!(items[0].id, "n-0510");
         assert_eq!(items[0].title, "不正アクセスに関するお知らせ");
         assert_eq!(items[1].link, None);
         assert!(items[1].html.as_deref().unwrap().contains("本文"));

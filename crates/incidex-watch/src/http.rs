@@ -2,36 +2,14 @@
 //! conditional GET, and a pause between two requests to the same host.
 
 use crate::config::HttpSettings;
+use incidex_ingest::{error_reason, fetch, http_agent, FetchLimits};
+pub use incidex_ingest::{Body, Fetched, Validators};
 use std::collections::HashMap;
-use std::io::Read;
 use std::time::{Duration, Instant};
-
-/// The validators of an earlier response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-/// A complete response body.
-#[derive(Debug, Clone)]
-pub struct Body {
-    /// The URL after redirects (relative links resolve against it).
-    pub url: String,
-    pub content_type: String,
-    pub validators: Validators,
-    pub bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Fetched {
-    /// 304: nothing changed since the validators were issued.
-    NotModified,
-    Body(Body),
-}
 
 pub struct Fetcher {
     agent: ureq::Agent,
+    limits: FetchLimits,
     settings: HttpSettings,
     last_request: HashMap<String, Instant>,
 }
@@ -42,14 +20,14 @@ pub fn user_agent() -> String {
 
 impl Fetcher {
     pub fn new(settings: &HttpSettings) -> Fetcher {
-        let agent = ureq::AgentBuilder::new()
-            .user_agent(&user_agent())
-            .timeout_connect(settings.timeout)
-            .timeout(settings.timeout)
-            .redirects(settings.max_redirects)
-            .build();
+        let limits = FetchLimits {
+            timeout: settings.timeout,
+            max_redirects: settings.max_redirects,
+            max_bytes: settings.max_bytes,
+        };
         Fetcher {
-            agent,
+            agent: http_agent(&limits, " watch"),
+            limits,
             settings: settings.clone(),
             last_request: HashMap::new(),
         }
@@ -73,52 +51,12 @@ impl Fetcher {
         self.last_request.insert(host, Instant::now());
     }
 
-    /// GET, conditional on the validators given; the error is the reason,
-    /// without the URL (the caller names it).
+    /// GET, conditional on the validators given (incidex-ingest's one
+    /// fetch, paced per host); the error is the reason, without the URL
+    /// (the caller names it).
     pub fn get(&mut self, url: &str, since: &Validators) -> Result<Fetched, String> {
         self.pace(url);
-        let mut req = self.agent.get(url);
-        if let Some(etag) = &since.etag {
-            req = req.set("If-None-Match", etag);
-        }
-        if let Some(lm) = &since.last_modified {
-            req = req.set("If-Modified-Since", lm);
-        }
-        let resp = req.call().map_err(|e| self.reason(e))?;
-        if resp.status() == 304 {
-            return Ok(Fetched::NotModified);
-        }
-        if let Some(len) = resp
-            .header("Content-Length")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
-            if len > self.settings.max_bytes {
-                return Err(self.too_large(&len.to_string()));
-            }
-        }
-        let validators = Validators {
-            etag: resp.header("ETag").map(str::to_string),
-            last_modified: resp.header("Last-Modified").map(str::to_string),
-        };
-        let final_url = resp.get_url().to_string();
-        let content_type = resp.content_type().to_string();
-        let mut bytes = Vec::new();
-        resp.into_reader()
-            .take(self.settings.max_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => self.timed_out(),
-                _ => format!("cannot read the response: {e}"),
-            })?;
-        if bytes.len() as u64 > self.settings.max_bytes {
-            return Err(self.too_large(&format!("more than {}", self.settings.max_bytes)));
-        }
-        Ok(Fetched::Body(Body {
-            url: final_url,
-            content_type,
-            validators,
-            bytes,
-        }))
+        fetch(&self.agent, url, since, &self.limits)
     }
 
     /// POSTs a JSON body (webhooks); any status but 2xx is an error.
@@ -129,56 +67,11 @@ impl Fetcher {
             .post(url)
             .set("Content-Type", "application/json; charset=utf-8")
             .send_string(json)
-            .map_err(|e| self.reason(e))?;
+            .map_err(|e| error_reason(e, &self.limits))?;
         if !(200..300).contains(&resp.status()) {
             return Err(format!("HTTP {}", resp.status()));
         }
         Ok(())
-    }
-
-    fn too_large(&self, size: &str) -> String {
-        format!(
-            "{size} bytes, more than the limit of {}",
-            self.settings.max_bytes
-        )
-    }
-
-    fn timed_out(&self) -> String {
-        format!("timed out after {} s", self.settings.timeout.as_secs_f64())
-    }
-
-    fn reason(&self, e: ureq::Error) -> String {
-        use std::error::Error as _;
-        match e {
-            ureq::Error::Status(code, r) => {
-                let text = r.status_text().trim().to_string();
-                if text.is_empty() {
-                    format!("HTTP {code}")
-                } else {
-                    format!("HTTP {code} {text}")
-                }
-            }
-            ureq::Error::Transport(t) => {
-                let io_kind = t
-                    .source()
-                    .and_then(|e| e.downcast_ref::<std::io::Error>())
-                    .map(|e| e.kind());
-                if matches!(
-                    io_kind,
-                    Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
-                ) {
-                    return self.timed_out();
-                }
-                match t.kind() {
-                    ureq::ErrorKind::TooManyRedirects => {
-                        format!("more than {} redirects", self.settings.max_redirects)
-                    }
-                    ureq::ErrorKind::ConnectionFailed => format!("cannot connect: {t}"),
-                    ureq::ErrorKind::Dns => format!("cannot resolve the host: {t}"),
-                    _ => format!("cannot fetch: {t}"),
-                }
-            }
-        }
     }
 }
 

@@ -5,6 +5,10 @@ pub struct Item {
     /// What the source remembers it by: the feed entry's id (with its update
     /// date) or the notice's URL.
     pub key: String,
+    /// What the item stays across updates: the feed entry's id (without its
+    /// update date) or the notice's URL. A link-less entry's document is
+    /// stored under it, so an updated entry replaces its earlier version.
+    pub id: String,
     pub title: String,
     /// The notice to fetch, when there is one.
     pub link: Option<String>,

@@ -60,6 +60,7 @@ pub fn listing_items(bytes: &[u8], base: &str, source: &Source) -> Result<Vec<It
             .join(" ");
         items.push(Item {
             key: url.clone(),
+            id: url.clone(),
             title,
             link: Some(url),
             html: None,

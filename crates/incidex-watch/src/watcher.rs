@@ -10,7 +10,7 @@ use crate::item::Item;
 use crate::page::listing_items;
 use incidex_extract::Options;
 use incidex_ingest::{url_names, Document, Ingested, Pipeline};
-use incidex_store::{sha256_hex, DocStatus, SourceState, Store};
+use incidex_store::{html_escape, sha256_hex, DocStatus, SourceState, Store};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -402,64 +402,66 @@ impl Watcher {
                 Err(reason) => Err(format!("{link}: {reason}")),
             };
         }
-        let html = format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t}</title></head><body><h1>{t}</h1>\n{}\n</body></html>",
-            item.html.as_deref().unwrap_or(""),
-            t = escape(&item.title)
-        );
+        let html = entry_html(item);
         Ok(Document::from_bytes(
-            &format!("{}#{}", src.config.url, item.key),
+            // The entry id, not the seen key: an updated entry (a new update
+            // date) replaces its earlier version instead of adding a copy.
+            &format!("{}#{}", src.config.url, item.id),
             "item.html",
             html.into_bytes(),
         ))
     }
 
     /// Delivers the alerts due: each incident the watcher fed that matches
-    /// the watchlist or a rule, to each destination that has not had it, or
-    /// has had it with fewer reports (a follow-up).
+    /// the watchlist or a rule, to each destination that has not had any of
+    /// its reports (an alert), or has had only some (a follow-up).
+    /// Deliveries are remembered per report (its document path and place,
+    /// see [`Store::watched_incidents`]), not per incident id, which changes
+    /// and is reused when reports are split off or replaced.
     fn alert(&mut self, out: &mut dyn Write, round: &mut Round) -> Result<(), Fatal> {
         let watched = self.store.watched_incidents().map_err(|e| e.to_string())?;
-        let mut pending: Vec<(i64, i64)> = Vec::new();
-        for w in &watched {
+        let mut pending = Vec::new();
+        for w in watched {
             for d in &self.destinations {
                 let delivered = self
                     .store
-                    .delivered_count(w.id, &d.key())
+                    .delivered_reports(&w.reports, &d.key())
                     .map_err(|e| e.to_string())?;
-                if delivered.is_none_or(|n| n < w.report_count) {
-                    pending.push((w.id, w.report_count));
+                if delivered < w.reports.len() {
+                    pending.push(w);
                     break;
                 }
             }
         }
-        let ids: Vec<i64> = pending.iter().map(|p| p.0).collect();
+        let ids: Vec<i64> = pending.iter().map(|p| p.id).collect();
         let found = matches(&self.store, &ids, &self.config.watches, &self.config.rules)?;
-        for (id, count) in pending {
-            let Some(reasons) = found.get(&id) else {
+        for w in pending {
+            let Some(reasons) = found.get(&w.id) else {
                 continue;
             };
+            let id = w.id;
             for d in self.destinations.clone() {
                 let key = d.key();
                 let delivered = self
                     .store
-                    .delivered_count(id, &key)
+                    .delivered_reports(&w.reports, &key)
                     .map_err(|e| e.to_string())?;
-                if delivered.is_some_and(|n| n >= count) {
+                if delivered >= w.reports.len() {
                     continue;
                 }
                 let msg = message(
                     &self.store,
                     id,
-                    count,
+                    w.report_count,
                     reasons.clone(),
                     &self.config.base_url,
-                    delivered.is_some(),
+                    delivered > 0,
                 )?;
                 match deliver(&d, &msg, out, &mut self.fetcher, self.config.http.timeout) {
                     Ok(()) => {
                         round.alerts += 1;
                         self.store
-                            .record_delivery(id, &key, count)
+                            .record_delivery(&w.reports, &key)
                             .map_err(|e| e.to_string())?;
                     }
                     Err(reason) => {
@@ -548,8 +550,34 @@ impl Watcher {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// The HTML document of a feed entry without a link: its title (escaped)
+/// and its own content (HTML already).
+fn entry_html(item: &Item) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t}</title></head><body><h1>{t}</h1>\n{}\n</body></html>",
+        item.html.as_deref().unwrap_or(""),
+        t = html_escape(&item.title)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_title_is_escaped_quotes_included() {
+        let item = Item {
+            key: "k".into(),
+            id: "k".into(),
+            title: "\"速報\" <障害> & 復旧".into(),
+            link: None,
+            html: Some("<p>本文</p>".into()),
+        };
+        let html = entry_html(&item);
+        assert!(
+            html.contains("<title>&quot;速報&quot; &lt;障害&gt; &amp; 復旧</title>"),
+            "{html}"
+        );
+        assert!(html.contains("<p>本文</p>"), "{html}");
+    }
 }

@@ -9,11 +9,6 @@ use crate::message::{Limits, Mail};
 use crate::verdict::Findings;
 use std::io::{Cursor, Read};
 
-/// Declared sizes beyond which an archive counts as a zip bomb.
-const BOMB_TOTAL: u64 = 1 << 30;
-const BOMB_RATIO: u64 = 1_000;
-const BOMB_RATIO_MIN: u64 = 100 << 20;
-
 pub fn check(mail: &Mail, k: &Knowledge, limits: &Limits, f: &mut Findings<'_>) {
     for att in &mail.attachments {
         inspect_file(&att.name, &att.data, None, k, limits, mail, f);
@@ -57,12 +52,12 @@ fn inspect_file(
             format!("{place} is a macro-enabled Office file: do not enable its content"),
             evidence,
         ),
-        FileKind::Ooxml if inside.is_none() && zip_has_vba(data) => f.add(
+        FileKind::Ooxml if inside.is_none() && zip_has_vba(data, k) => f.add(
             "macro_office",
             format!("{place} carries a macro project (vbaProject.bin) under a name without macros"),
             evidence,
         ),
-        FileKind::LegacyOffice if inside.is_none() && cfb_has_vba(data) => f.add(
+        FileKind::LegacyOffice if inside.is_none() && cfb_has_vba(data, k) => f.add(
             "macro_office",
             format!("{place} is an Office file with macros (a VBA storage)"),
             evidence,
@@ -176,9 +171,10 @@ fn inspect_zip(
             format!("attachment: {shown}"),
         );
     }
+    let bomb = &k.files.archive_bomb;
     let ratio_bomb =
-        compressed > 0 && declared / compressed >= BOMB_RATIO && declared >= BOMB_RATIO_MIN;
-    if declared >= BOMB_TOTAL || ratio_bomb {
+        compressed > 0 && declared / compressed >= bomb.ratio && declared >= bomb.ratio_min_bytes;
+    if declared >= bomb.total_bytes || ratio_bomb {
         f.add(
             "archive_bomb",
             format!(
@@ -207,26 +203,28 @@ fn inspect_zip(
 }
 
 /// Whether an OOXML file (a zip) holds a `vbaProject.bin`; names only.
-fn zip_has_vba(data: &[u8]) -> bool {
+fn zip_has_vba(data: &[u8], k: &Knowledge) -> bool {
     match zip::ZipArchive::new(Cursor::new(data)) {
-        Ok(a) => a
-            .file_names()
-            .any(|n| n.to_ascii_lowercase().ends_with("vbaproject.bin")),
+        Ok(a) => a.file_names().any(|n| {
+            let n = n.to_ascii_lowercase();
+            k.files
+                .vba_zip_entries
+                .iter()
+                .any(|v| n.ends_with(v.as_str()))
+        }),
         Err(_) => false,
     }
 }
 
-/// Whether an OLE (CFB) file holds a VBA project: a storage or stream named
-/// `VBA`, `_VBA_PROJECT_CUR` or `_VBA_PROJECT` (Word, Excel), or `Macros`.
-fn cfb_has_vba(data: &[u8]) -> bool {
+/// Whether an OLE (CFB) file holds a VBA project: a storage or stream with
+/// one of the `vba_storages` names of data/attachments.toml.
+fn cfb_has_vba(data: &[u8], k: &Knowledge) -> bool {
     let Ok(file) = cfb::CompoundFile::open(Cursor::new(data)) else {
         return false;
     };
     let found = file.walk().any(|e| {
-        matches!(
-            e.name().to_ascii_uppercase().as_str(),
-            "VBA" | "_VBA_PROJECT_CUR" | "_VBA_PROJECT" | "MACROS"
-        )
+        let name = e.name().to_ascii_uppercase();
+        k.files.vba_storages.contains(&name)
     });
     found
 }

@@ -33,10 +33,18 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then_some(host)
 }
 
-/// The host a link's text shows, when the text is a URL or a host name.
-pub fn shown_host(text: &str) -> Option<String> {
+/// The host a link's text shows, when the text is a URL or a host name: it
+/// must end in a suffix of data/domains.toml, and a bare `name.ext` whose
+/// ending is a file or document extension (data/attachments.toml) that is not
+/// also such a suffix is a file name (`catalog.pdf`, `Node.js`), not a host.
+pub fn shown_host(k: &Knowledge, text: &str) -> Option<String> {
     let c = shown_host_re().captures(text.trim())?;
-    Some(c[1].to_lowercase())
+    let host = c[1].to_lowercase();
+    let ext = host.rsplit('.').next().unwrap_or_default();
+    if k.files.is_file_extension(ext) && !k.has_known_suffix(&host) {
+        return None;
+    }
+    k.has_known_suffix(&host).then_some(host)
 }
 
 pub fn check(mail: &Mail, index: &DomainIndex, k: &Knowledge, f: &mut Findings<'_>) {
@@ -47,7 +55,7 @@ pub fn check(mail: &Mail, index: &DomainIndex, k: &Knowledge, f: &mut Findings<'
             continue;
         };
         let evidence = format!("<a href=\"{}\">{}</a>", link.href, link.text);
-        if let Some(shown) = shown_host(&link.text) {
+        if let Some(shown) = shown_host(k, &link.text) {
             if k.registrable(&shown) != k.registrable(&host) {
                 f.add(
                     "link_text_mismatch",
@@ -78,17 +86,40 @@ pub fn check(mail: &Mail, index: &DomainIndex, k: &Knowledge, f: &mut Findings<'
 mod tests {
     use super::*;
 
+    fn k() -> Knowledge {
+        match Knowledge::builtin() {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn file_names_and_tool_names_in_link_text_are_not_hosts() {
+        let k = k();
+        assert_eq!(shown_host(&k, "catalog.pdf"), None);
+        assert_eq!(shown_host(&k, "Node.js"), None);
+        assert_eq!(shown_host(&k, "report.docx"), None);
+        assert_eq!(shown_host(&k, "setup.exe"), None);
+        assert_eq!(shown_host(&k, "www.shop.madeup"), None);
+        assert_eq!(shown_host(&k, "example.com"), Some("example.com".into()));
+        assert_eq!(
+            shown_host(&k, "https://login.kawasemi.co.jp/"),
+            Some("login.kawasemi.co.jp".into())
+        );
+    }
+
     #[test]
     fn hosts_of_urls_and_link_texts() {
+        let k = k();
         assert_eq!(
             url_host("https://user@Shop.Example.jp:8443/a?b"),
             Some("shop.example.jp".into())
         );
         assert_eq!(url_host("mailto:a@b.example.jp"), None);
         assert_eq!(
-            shown_host("www.kawasemi.example.co.jp/login"),
+            shown_host(&k, "www.kawasemi.example.co.jp/login"),
             Some("www.kawasemi.example.co.jp".into())
         );
-        assert_eq!(shown_host("こちらをクリック"), None);
+        assert_eq!(shown_host(&k, "こちらをクリック"), None);
     }
 }

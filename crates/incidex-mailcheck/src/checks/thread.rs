@@ -6,56 +6,48 @@ use crate::knowledge::{normalize_text, Knowledge};
 use crate::message::Mail;
 use crate::verdict::Findings;
 use incidex_store::mail_domains;
-use regex::Regex;
-use std::sync::OnceLock;
-
-fn prefix_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:(re|fw|fwd)\s*(?:\[\d+\]|\(\d+\))?\s*:|(返信|転送)\s*:)")
-            .expect("constant regex")
-    })
-}
 
 /// `Some(true)` for a reply, `Some(false)` for a forward, None otherwise
-/// (the subject is NFKC-normalised first: `ＲＥ：` counts).
-pub fn reply_kind(subject: &str) -> Option<bool> {
+/// (the subject is NFKC-normalised first: `ＲＥ：` counts). The prefixes are
+/// those of data/thread.toml.
+pub fn reply_kind(k: &Knowledge, subject: &str) -> Option<bool> {
     let s = normalize_text(subject);
-    let c = prefix_re().captures(&s)?;
-    let word = c.get(1).or_else(|| c.get(2))?.as_str();
-    Some(word == "re" || word == "返信")
+    let c = k.subject_prefix.captures(&s)?;
+    let word = c.get(1)?.as_str();
+    Some(
+        k.thread
+            .reply_prefixes
+            .iter()
+            .any(|p| normalize_text(p) == word),
+    )
 }
 
 /// Lines of the body that quote an earlier message: `>` lines and the
-/// attribution lines mailers write above a quote.
-fn quoted_lines(text: &str) -> impl Iterator<Item = &str> {
-    const MARKERS: &[&str] = &[
-        "from:",
-        "差出人",
-        "送信者",
-        "wrote:",
-        "書きました",
-        "のメッセージ",
-        "original message",
-        "元のメッセージ",
-    ];
-    text.lines().filter(|l| {
+/// attribution lines mailers write above a quote (markers in data/thread.toml).
+fn quoted_lines<'a>(k: &'a Knowledge, text: &'a str) -> impl Iterator<Item = &'a str> {
+    text.lines().filter(move |l| {
         let t = l.trim_start();
         let low = t.to_lowercase();
         // "2024年5月9日(木) 11:20 山口 <k@x.example.jp>:" — an attribution line.
         let attribution = t.contains('@') && (t.ends_with(">:") || t.ends_with(">："));
-        t.starts_with('>')
-            || t.starts_with('＞')
+        k.thread
+            .quote_starts
+            .iter()
+            .any(|q| t.starts_with(q.as_str()))
             || attribution
-            || MARKERS.iter().any(|m| low.contains(m))
+            || k.thread
+                .quote_markers
+                .iter()
+                .any(|m| low.contains(m.as_str()))
     })
 }
 
 pub fn check(mail: &Mail, k: &Knowledge, f: &mut Findings<'_>) {
-    let Some(is_reply) = reply_kind(&mail.subject) else {
+    let Some(is_reply) = reply_kind(k, &mail.subject) else {
         return;
     };
-    if mail.in_reply_to.is_none() && mail.references.is_none() {
+    let threaded = mail.in_reply_to.is_some() || mail.references.is_some();
+    if !threaded {
         f.add(
             "reply_without_thread",
             format!(
@@ -74,7 +66,24 @@ pub fn check(mail: &Mail, k: &Knowledge, f: &mut Findings<'_>) {
     };
     let mut own: Vec<String> = vec![k.registrable(&from.domain())];
     own.extend(mail.recipients.iter().map(|r| k.registrable(&r.domain())));
-    for line in quoted_lines(&mail.text) {
+    // A reply with In-Reply-To / References answers a thread the recipient's
+    // mailer can match; quotes of third parties (a partner CC'd earlier, a
+    // forwarded hop) are ordinary there. The hijacked-thread pattern that
+    // remains is the sender posing as a quoted participant of another
+    // domain: the quoted line carries the sender's own display name.
+    let sender_name: String = from
+        .name
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    for line in quoted_lines(k, &mail.text) {
+        if threaded {
+            let flat: String = line.split_whitespace().collect();
+            if sender_name.chars().count() < 2 || !flat.contains(&sender_name) {
+                continue;
+            }
+        }
         for d in mail_domains(line) {
             let r = k.registrable(&d);
             if !own.contains(&r) {
@@ -95,8 +104,17 @@ pub fn check(mail: &Mail, k: &Knowledge, f: &mut Findings<'_>) {
 mod tests {
     use super::*;
 
+    fn k() -> Knowledge {
+        match Knowledge::builtin() {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     #[test]
     fn reply_prefixes_in_any_width() {
+        let k = k();
+        let reply_kind = |s: &str| reply_kind(&k, s);
         assert_eq!(reply_kind("RE: お見積り"), Some(true));
         assert_eq!(reply_kind("ＲＥ：お見積り"), Some(true));
         assert_eq!(reply_kind("Fwd: 議事録"), Some(false));

@@ -12,7 +12,7 @@ pub fn find_line<'a>(mail: &Mail, all: &str, list: &'a PhraseList) -> Option<(&'
     list.find(all)?;
     let subject = format!("Subject: {}", mail.subject);
     std::iter::once(subject.as_str())
-        .chain(mail.text.lines())
+        .chain(mail.unsigned_text.lines())
         .find_map(|line| {
             list.find(&normalize_text(line))
                 .map(|p| (p, line.trim().to_string()))
@@ -21,7 +21,8 @@ pub fn find_line<'a>(mail: &Mail, all: &str, list: &'a PhraseList) -> Option<(&'
 
 pub fn check(mail: &Mail, k: &Knowledge, f: &mut Findings<'_>) {
     let w = &k.wording;
-    let all = normalize_text(&format!("{}\n{}", mail.subject, mail.text));
+    // Signatures (after `-- `) are not read: 「緊急連絡先」 and the like live there.
+    let all = normalize_text(&format!("{}\n{}", mail.subject, mail.unsigned_text));
     if let Some((p, line)) = find_line(mail, &all, &w.bec_bank_change) {
         f.add(
             "bec_bank_change",
