@@ -556,36 +556,18 @@ pub async fn unlink(
                 .iter()
                 .map(|r| r.id)
                 .collect();
-            // The store keeps pairs apart one call at a time (each its own
-            // transaction), so a failure part-way leaves the earlier pairs
-            // apart: stop there and say so; sending the form again finishes.
-            let others: Vec<i64> = members.into_iter().filter(|o| *o != id).collect();
-            for (done, other) in others.iter().enumerate() {
-                s.unlink_reports(&id.to_string(), Some(&other.to_string()))
-                    .map_err(|e| unlink_failed(id, done, others.len(), e))?;
-            }
-            s.unlink_reports(&id.to_string(), None)
-                .map_err(|e| unlink_failed(id, others.len(), others.len(), e))
+            // One transaction: the report is kept apart from every other
+            // member and out of automatic joins, or nothing changes.
+            let others: Vec<String> = members
+                .into_iter()
+                .filter(|o| *o != id)
+                .map(|o| o.to_string())
+                .collect();
+            s.split_report(&id.to_string(), &others)?;
+            Ok(())
         })
         .await?;
     Ok(Redirect::to(&format!("/incidents/{}", percent(report.trim()))).into_response())
-}
-
-/// The error of a split that stopped part-way, naming how far it got (as
-/// is, when nothing was changed yet).
-fn unlink_failed(id: i64, done: usize, of: usize, e: incidex_store::StoreError) -> Failure {
-    let f = Failure::from(e);
-    if done == 0 {
-        return f;
-    }
-    Failure::new(
-        f.status,
-        format!(
-            "report {id} was split from {done} of the {of} report(s) it was joined with, then stopped: {}; \
-             the splits made so far are kept: send the form again to finish",
-            f.message
-        ),
-    )
 }
 
 // ---------------------------------------------------------------- stats
@@ -1174,24 +1156,6 @@ pub async fn logout() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_split_stopped_part_way_says_how_far_it_got() {
-        let e = || incidex_store::StoreError::Invalid("disk full".into());
-        let f = unlink_failed(7, 2, 3, e());
-        assert_eq!(f.status, Failure::from(e()).status);
-        assert!(
-            f.message.contains("report 7 was split from 2 of the 3")
-                && f.message.contains("disk full")
-                && f.message.contains("send the form again"),
-            "{}",
-            f.message
-        );
-        assert_eq!(
-            unlink_failed(7, 0, 3, e()).message,
-            Failure::from(e()).message
-        );
-    }
 
     #[test]
     fn names_and_paths_are_cleaned() {

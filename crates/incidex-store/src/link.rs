@@ -244,6 +244,37 @@ impl Store {
         self.manual(a, b, "unlink")
     }
 
+    /// Splits a report out of its incident: keeps it apart from each of
+    /// `others` and out of every automatic join, all in one transaction (one
+    /// relink after), so a failure changes nothing.
+    pub fn split_report(&mut self, report: &str, others: &[String]) -> Result<LinkSummary> {
+        let ka = self.report_key(report)?;
+        let mut pairs = vec![(ka.clone(), String::new())];
+        for o in others {
+            let kb = self.report_key(o)?;
+            if kb != ka {
+                pairs.push(if ka < kb {
+                    (ka.clone(), kb)
+                } else {
+                    (kb, ka.clone())
+                });
+            }
+        }
+        let now = crate::dates::now_rfc3339();
+        let path = self.path.clone();
+        let err = |e| crate::error::classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for (x, y) in &pairs {
+            tx.execute(
+                "INSERT OR REPLACE INTO manual_links(a, b, kind, created_at) VALUES (?1, ?2, 'unlink', ?3)",
+                params![x, y, now],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        self.relink()
+    }
+
     fn manual(&mut self, a: &str, b: Option<&str>, kind: &str) -> Result<LinkSummary> {
         let ka = self.report_key(a)?;
         let kb = match b {

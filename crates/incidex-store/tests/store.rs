@@ -288,6 +288,23 @@ fn manual_unlink_and_link_survive_a_reingest() {
 }
 
 #[test]
+fn a_split_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = filled(dir.path());
+    assert_eq!(incident_of(&s, 3), incident_of(&s, 1));
+    // An unknown member: nothing is kept apart, the incident stays whole.
+    let err = s
+        .split_report("3", &["1".to_string(), "999".to_string()])
+        .unwrap_err();
+    assert!(err.to_string().contains("no report"), "{err}");
+    assert_eq!(incident_of(&s, 3), incident_of(&s, 1));
+    s.split_report("3", &["1".to_string(), "2".to_string()])
+        .unwrap();
+    assert_ne!(incident_of(&s, 3), incident_of(&s, 1));
+    assert_ne!(incident_of(&s, 3), incident_of(&s, 2));
+}
+
+#[test]
 fn search_uses_trigrams_and_falls_back_for_short_terms() {
     let dir = tempfile::tempdir().unwrap();
     let s = filled(dir.path());
