@@ -8,7 +8,6 @@
 use crate::output::{write_records, Format};
 use clap::Args;
 use incidex_extract::{Extractor, Options};
-use incidex_lexicon::LexiconSet;
 use incidex_model::Record;
 use incidex_read::{read_bytes, read_path, Limits};
 use rayon::prelude::*;
@@ -123,42 +122,23 @@ pub fn extract_one(
             .unwrap_or_else(|| path.display().to_string());
         (read_path(path, limits).map_err(|e| e.to_string())?, name)
     };
-    let opts = Options {
-        lines_are_blocks: doc.format == incidex_read::Format::Html,
-        ..opts.clone()
-    };
-    // The extractor is built and property-tested never to panic; should a bug
-    // slip through anyway, it costs this one file, not the batch.
-    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ex.extract(&name, &doc.text, &opts)
-    }))
-    .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
-    for r in &mut records {
-        r.encoding = Some(doc.encoding.to_string());
-    }
-    Ok(records)
+    incidex_ingest::extract_read(ex, &name, &doc, opts)
 }
 
 /// The extractor with the built-in lexicons and the user's `--lexicon` files,
 /// and the worker pool sized by `--jobs`; an error has been printed when it fails.
 pub fn build_extractor(lexicons: &[PathBuf], jobs: Option<usize>) -> Result<Extractor, ExitCode> {
-    let mut lex = LexiconSet::builtin().map_err(|e| {
-        eprintln!("incidex: built-in lexicons: {e}");
+    let ex = incidex_ingest::extractor_with_lexicons(lexicons).map_err(|e| {
+        eprintln!("incidex: {e}");
         ExitCode::from(2)
     })?;
-    for f in lexicons {
-        lex.add_file(f).map_err(|e| {
-            eprintln!("incidex: {e}");
-            ExitCode::from(2)
-        })?;
-    }
     if let Some(j) = jobs {
         // Only fails when a global pool already exists, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(j.max(1))
             .build_global();
     }
-    Ok(Extractor::new(lex))
+    Ok(ex)
 }
 
 pub fn run(args: ExtractArgs) -> ExitCode {

@@ -44,9 +44,6 @@ static DASH_TITLE: Lazy<Regex> =
 static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
 static LEAD: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
-/// A sentence that reports a disclosure (the verbs of the listing rules).
-static ITEM_DISCLOSURE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(公表|発表|明らかに|公開|announced|disclosed)").unwrap());
 static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(によれば|によると)").unwrap());
 static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
@@ -368,9 +365,9 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
 /// The letterhead of a notice: a few short lines before or after the title
 /// with the date and the issuer (`2023年3月10日` / `株式会社X` / `(証券コード:1234)`).
 static ISSUER_UNITS: Lazy<Vec<&'static str>> =
-    Lazy::new(|| crate::orgs::builtin_patterns("issuer_units.toml", "unit"));
+    Lazy::new(|| crate::rule_words::words("issuer_units.toml", "unit"));
 static ISSUER_TITLES: Lazy<Vec<&'static str>> =
-    Lazy::new(|| crate::orgs::builtin_patterns("issuer_units.toml", "title"));
+    Lazy::new(|| crate::rule_words::words("issuer_units.toml", "title"));
 
 /// A letterhead line without the department or signer after the issuer's
 /// name: `こもれび市 総務部 情報政策課` → `こもれび市` (lexicon `issuer_units`).
@@ -501,7 +498,7 @@ fn item_subject(text: &str, body: (usize, usize), suffixes: &Lexicon) -> Option<
     let from = body.0 + (text[body.0..body.1].len() - lead.len());
     let first_end = nth_sentence_end(text, from, body.1, 1);
     let sentence = &text[from..first_end];
-    if !ITEM_DISCLOSURE.is_match(sentence) {
+    if !crate::fields::tells_disclosure(sentence) {
         return None;
     }
     for (i, _) in sentence.match_indices(['が', 'は']) {

@@ -308,8 +308,13 @@ static SINGLE_OCCURRENCE_AC: Lazy<AhoCorasick> =
     Lazy::new(|| cues("date_roles.toml", "single_occurrence"));
 static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "disclosure"));
 
+/// Whether a sentence tells of a disclosure (`…と発表した`, `…を公表`).
+pub(crate) fn tells_disclosure(sentence: &str) -> bool {
+    DISCLOSURE_AC.is_match(sentence)
+}
+
 fn cues(file: &str, value: &str) -> AhoCorasick {
-    let words = crate::orgs::builtin_patterns(file, value);
+    let words = crate::rule_words::words(file, value);
     // A few literal words from a built-in file (its tests parse it).
     AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list {file} {value}: {e}"))
 }

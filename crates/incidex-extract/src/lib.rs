@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod normalize;
 pub mod numbers;
 pub mod orgs;
+mod rule_words;
 pub mod segment;
 pub mod table;
 

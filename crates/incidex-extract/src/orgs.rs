@@ -10,33 +10,11 @@ use once_cell::sync::Lazy;
 /// `医療法人社団` wins over `医療法人`. They come from the built-in lexicon
 /// `company_forms.toml` (its `ja` entry), the one place this knowledge lives.
 pub static FORMS: Lazy<Vec<&'static str>> = Lazy::new(|| {
-    let mut forms = builtin_patterns("company_forms.toml", "ja");
+    let mut forms = crate::rule_words::words("company_forms.toml", "ja");
     forms.sort_by_key(|f| (std::cmp::Reverse(f.chars().count()), *f));
     forms.dedup();
     forms
 });
-
-/// The patterns of one value of a built-in lexicon file, folded as text is
-/// (㈱ → (株)) and kept for the life of the program: for rules that need the
-/// words themselves rather than a scan.
-pub fn builtin_patterns(file: &str, value: &str) -> Vec<&'static str> {
-    let text = incidex_lexicon::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == file)
-        .map_or("", |(_, t)| *t);
-    incidex_lexicon::LexiconFile::parse(file, text)
-        .map(|f| {
-            f.entries
-                .into_iter()
-                .filter(|e| e.value == value)
-                .flat_map(|e| e.patterns)
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .map(|p| &*Box::leak(incidex_lexicon::fold(&p).into_boxed_str()))
-        .collect()
-}
 
 /// One automaton over [`FORMS`]: leftmost-longest finds the form a scan
 /// meets first (and the longest one there); searching form by form cost a
@@ -62,11 +40,11 @@ pub fn has_form(s: &str) -> bool {
 
 /// Words that are never a victim's name even where a name stands.
 static NOT_NAMES: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "not_name"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "not_name"));
 
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
 static NOT_IN_NAMES: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "not_in_name"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "not_in_name"));
 
 /// Characters a name is made of (besides company-form words).
 pub fn is_name_char(c: char) -> bool {
@@ -85,19 +63,19 @@ pub fn is_hiragana(c: char) -> bool {
 /// Particles and verbs that end a name written with a company form and hiragana
 /// (`株式会社ことりの森において`).
 static NAME_ENDS: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "name_end"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "name_end"));
 
 /// Endings of the names of public bodies and their departments.
 static DEPARTMENT_ENDS: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "department_end"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "department_end"));
 
 /// Labels written before a name in a notice's header (`会社名  北浜フーズ株式会社`).
 static NAME_LABELS: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "name_label"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "name_label"));
 
 /// Words written before a name that are not part of it (`子会社`, `同社`).
 static NAME_LEADS: Lazy<Vec<&'static str>> =
-    Lazy::new(|| builtin_patterns("name_rules.toml", "name_lead"));
+    Lazy::new(|| crate::rule_words::words("name_rules.toml", "name_lead"));
 
 /// Trims a candidate and says whether it can be an organisation's name.
 pub fn clean_name(raw: &str) -> Option<String> {

@@ -114,9 +114,10 @@ pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
     for &i in &in_range {
         let l = all[i];
         let line = text[l.start..l.end].trim();
-        if is_heading(text, &all, i) || (is_news_item(line) && cur.is_some()) {
+        let news_item = cur.is_some() && is_news_item(line);
+        if news_item || is_heading(text, &all, i) {
             // A heading line is the section's heading; a news item has none.
-            let heading_end = if is_news_item(line) { l.start } else { l.end };
+            let heading_end = if news_item { l.start } else { l.end };
             if let Some(mut c) = cur.take() {
                 c.end = l.start;
                 out.push(c);

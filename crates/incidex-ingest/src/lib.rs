@@ -13,4 +13,4 @@ pub use fetch::{
     error_reason, fetch, fetch_url, http_agent, is_url, url_names, user_agent, Body, FetchLimits,
     Fetched, Validators, FETCH_TIMEOUT_SECS, MAX_REDIRECTS,
 };
-pub use pipeline::{Extracted, Ingested, Pipeline};
+pub use pipeline::{extract_read, extractor_with_lexicons, Extracted, Ingested, Pipeline};

@@ -8,6 +8,41 @@ use incidex_read::{read_bytes, Format, Limits};
 use incidex_store::{DocStatus, NewDocument, Store, StoreError, Stored};
 use std::path::PathBuf;
 
+/// The extractor with the built-in lexicons plus the given lexicon files
+/// (`--lexicon`); the error names the file that cannot be used.
+pub fn extractor_with_lexicons(lexicons: &[PathBuf]) -> Result<Extractor, String> {
+    let mut lex = LexiconSet::builtin().map_err(|e| format!("built-in lexicons: {e}"))?;
+    for f in lexicons {
+        lex.add_file(f).map_err(|e| e.to_string())?;
+    }
+    Ok(Extractor::new(lex))
+}
+
+/// The reports of a document already read (decoded, HTML and PDF turned into
+/// text), each with the encoding it was read in. HTML text breaks only
+/// between blocks, so its lines are not joined as wraps.
+pub fn extract_read(
+    extractor: &Extractor,
+    name: &str,
+    read: &incidex_read::Document,
+    options: &Options,
+) -> Result<Vec<Record>, String> {
+    let opts = Options {
+        lines_are_blocks: read.format == Format::Html,
+        ..options.clone()
+    };
+    // The extractor is property-tested never to panic; should a bug slip
+    // through anyway, it costs this one document, not the batch.
+    let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extractor.extract(name, &read.text, &opts)
+    }))
+    .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
+    for rec in &mut records {
+        rec.encoding = Some(read.encoding.to_string());
+    }
+    Ok(records)
+}
+
 /// A document's decoded text and its reports.
 #[derive(Debug, Clone)]
 pub struct Extracted {
@@ -42,12 +77,8 @@ pub struct Pipeline {
 impl Pipeline {
     /// The built-in lexicons plus the given lexicon files.
     pub fn with_lexicons(lexicons: &[PathBuf], options: Options) -> Result<Pipeline, String> {
-        let mut lex = LexiconSet::builtin().map_err(|e| format!("built-in lexicons: {e}"))?;
-        for f in lexicons {
-            lex.add_file(f).map_err(|e| e.to_string())?;
-        }
         Ok(Pipeline {
-            extractor: Extractor::new(lex),
+            extractor: extractor_with_lexicons(lexicons)?,
             options,
             limits: Limits::default(),
         })
@@ -57,19 +88,7 @@ impl Pipeline {
     /// caller adds it).
     pub fn extract(&self, doc: &Document) -> Result<Extracted, String> {
         let read = read_bytes(&doc.bytes, &doc.hint, &self.limits).map_err(|e| e.to_string())?;
-        let opts = Options {
-            lines_are_blocks: read.format == Format::Html,
-            ..self.options.clone()
-        };
-        // The extractor is property-tested never to panic; should a bug slip
-        // through anyway, it costs this one document, not the batch.
-        let mut records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.extractor.extract(&doc.name, &read.text, &opts)
-        }))
-        .map_err(|_| "internal error while extracting (please report this file)".to_string())?;
-        for rec in &mut records {
-            rec.encoding = Some(read.encoding.to_string());
-        }
+        let records = extract_read(&self.extractor, &doc.name, &read, &self.options)?;
         let format = match read.format {
             Format::Text => "text",
             Format::Html => "html",

@@ -231,6 +231,12 @@ pub struct Knowledge {
 impl Knowledge {
     /// Parses the embedded data files; an error names the file (a build with
     /// a broken data file fails its tests, so this does not fail at run time).
+    /// The built-in knowledge, for unit tests (whose data files must parse).
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Knowledge {
+        Knowledge::builtin().unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub fn builtin() -> Result<Knowledge, String> {
         let mut wording: Wording =
             toml::from_str(WORDING).map_err(|e| format!("data/wording.toml: {e}"))?;
@@ -364,16 +370,9 @@ pub fn normalize_text(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn k() -> Knowledge {
-        match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        }
-    }
-
     #[test]
     fn phrase_lists_match_their_examples_and_not_their_counter_examples() {
-        let k = k();
+        let k = Knowledge::for_tests();
         for (name, list) in [
             ("bec_bank_change", &k.wording.bec_bank_change),
             ("urgency", &k.wording.urgency),
@@ -391,7 +390,7 @@ mod tests {
 
     #[test]
     fn password_patterns_match_their_examples() {
-        let k = k();
+        let k = Knowledge::for_tests();
         let hit = |t: &str| k.zip_password.iter().any(|r| r.is_match(t));
         for e in &k.wording.zip_password.examples {
             assert!(hit(e), "{e}");
@@ -403,7 +402,7 @@ mod tests {
 
     #[test]
     fn file_kinds_follow_their_examples() {
-        let k = k();
+        let k = Knowledge::for_tests();
         assert!(!k.files.examples.is_empty());
         for (name, kind) in &k.files.examples {
             assert_eq!(k.files.kind(name).as_str(), kind, "{name}");
@@ -412,7 +411,7 @@ mod tests {
 
     #[test]
     fn homoglyph_skeletons_follow_their_examples() {
-        let k = k();
+        let k = Knowledge::for_tests();
         for [a, b] in &k.homoglyph_examples {
             assert_eq!(k.skeleton(a), k.skeleton(b), "{a} / {b}");
         }
@@ -423,7 +422,7 @@ mod tests {
 
     #[test]
     fn domains_split_as_their_examples_say() {
-        let k = k();
+        let k = Knowledge::for_tests();
         for (d, [name, suffix]) in &k.domain_examples {
             assert_eq!(
                 k.split_domain(d),

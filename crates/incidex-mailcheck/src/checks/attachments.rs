@@ -236,10 +236,7 @@ mod tests {
     use std::io::Write;
 
     fn knowledge() -> Knowledge {
-        match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        }
+        Knowledge::for_tests()
     }
 
     fn codes(mail: &Mail, limits: &Limits) -> Vec<&'static str> {

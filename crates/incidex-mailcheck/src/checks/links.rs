@@ -86,16 +86,9 @@ pub fn check(mail: &Mail, index: &DomainIndex, k: &Knowledge, f: &mut Findings<'
 mod tests {
     use super::*;
 
-    fn k() -> Knowledge {
-        match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        }
-    }
-
     #[test]
     fn file_names_and_tool_names_in_link_text_are_not_hosts() {
-        let k = k();
+        let k = Knowledge::for_tests();
         assert_eq!(shown_host(&k, "catalog.pdf"), None);
         assert_eq!(shown_host(&k, "Node.js"), None);
         assert_eq!(shown_host(&k, "report.docx"), None);
@@ -110,7 +103,7 @@ mod tests {
 
     #[test]
     fn hosts_of_urls_and_link_texts() {
-        let k = k();
+        let k = Knowledge::for_tests();
         assert_eq!(
             url_host("https://user@Shop.Example.jp:8443/a?b"),
             Some("shop.example.jp".into())

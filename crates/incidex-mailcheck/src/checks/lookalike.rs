@@ -276,10 +276,7 @@ mod tests {
 
     #[test]
     fn imitations_and_their_kinds() {
-        let k = match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        };
+        let k = Knowledge::for_tests();
         let how = |a: &str, b: &str| imitation(&k, a, b);
         assert!(how("example-netwrk.co.jp", "example-network.co.jp")
             .is_some_and(|h| h.contains("dropped")));
@@ -304,10 +301,7 @@ mod tests {
 
     #[test]
     fn the_index_finds_what_a_full_scan_finds() {
-        let k = match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        };
+        let k = Knowledge::for_tests();
         let syllables = ["ka", "sa", "mi", "to", "ne", "ha", "ru", "yo", "-"];
         let known: Vec<String> = (0..150usize)
             .map(|i| {

@@ -134,10 +134,7 @@ mod tests {
     use crate::message::parse_addrs;
 
     fn codes(from: &str, ctx: &Context) -> Vec<&'static str> {
-        let k = match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        };
+        let k = Knowledge::for_tests();
         let mail = Mail {
             from: parse_addrs(from).into_iter().next(),
             from_header: format!("From: {from}"),

@@ -104,16 +104,9 @@ pub fn check(mail: &Mail, k: &Knowledge, f: &mut Findings<'_>) {
 mod tests {
     use super::*;
 
-    fn k() -> Knowledge {
-        match Knowledge::builtin() {
-            Ok(k) => k,
-            Err(e) => panic!("{e}"),
-        }
-    }
-
     #[test]
     fn reply_prefixes_in_any_width() {
-        let k = k();
+        let k = Knowledge::for_tests();
         let reply_kind = |s: &str| reply_kind(&k, s);
         assert_eq!(reply_kind("RE: お見積り"), Some(true));
         assert_eq!(reply_kind("ＲＥ：お見積り"), Some(true));
