@@ -227,7 +227,7 @@ pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
         } else {
             None
         };
-        let (oa, ob) = ctx.norm.orig_span(s, r.start + h.end);
+        let (oa, ob) = ctx.norm.orig_span(s, h.end);
         rec.add_evidence("affected", h.count.to_string(), oa, ob);
         rec.affected.push(Affected {
             count: h.count,

@@ -182,3 +182,38 @@ fn every_value_has_evidence_inside_the_document() {
         );
     }
 }
+
+/// The evidence of a count, a sum or a date is the figure as written (`2,312件`,
+/// `3億8,000万円`, `2024年5月15日`), not a stretch of text around it: across the
+/// whole example corpus each such span holds a digit and stays short.
+#[test]
+fn evidence_of_figures_is_the_figure_as_written() {
+    let ex = Extractor::builtin().unwrap();
+    let dir = examples().join("corpus");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut checked = 0;
+    for p in paths {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let (text, records) = extract_file(&ex, &p, &name);
+        let chars: Vec<char> = text.chars().collect();
+        for r in &records {
+            for field in ["affected", "money", "dates.disclosed", "timeline"] {
+                for it in r.evidence.get(field).into_iter().flatten() {
+                    let written: String = chars[it.span[0]..it.span[1]].iter().collect();
+                    assert!(
+                        written.chars().count() <= 40
+                            && written.chars().any(|c| c.is_numeric() || "元".contains(c)),
+                        "{name}: {field} {} has evidence {written:?}",
+                        it.value
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} figures checked");
+}
