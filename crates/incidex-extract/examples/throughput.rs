@@ -1,8 +1,12 @@
 //! Extraction throughput on the example corpus repeated to at least 50 MB.
 //!
 //! ```text
-//! cargo run --release -p incidex-extract --example throughput [-- MB]
+//! cargo run --release -p incidex-extract --example throughput [-- MB [single]]
 //! ```
+//!
+//! With `single`, only the single-thread run is made: for instruction counts,
+//! `valgrind --tool=callgrind --toggle-collect='throughput::measure' … 1 single`
+//! counts the steady-state cost of extracting 1 MB, without start-up.
 //!
 //! Every file of `examples/corpus` is read with `incidex-read` (so the
 //! Shift_JIS, EUC-JP, HTML and PDF notices count too, as the text the
@@ -167,7 +171,9 @@ fn main() {
     }
 
     report("single thread", &measure(&ex, &docs, false));
-    report("all cores", &measure(&ex, &docs, true));
+    if std::env::args().nth(2).as_deref() != Some("single") {
+        report("all cores", &measure(&ex, &docs, true));
+    }
 
     if let Some(kib) = peak_rss_kib() {
         println!(

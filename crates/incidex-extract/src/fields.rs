@@ -1,6 +1,7 @@
 //! Filling a record's fields from the text of one report, each value with its evidence.
 
 use crate::dates::{resolve, DateHit, DateMention};
+use crate::text_index::Cue;
 use crate::Ctx;
 use aho_corasick::AhoCorasick;
 use incidex_model::{
@@ -9,29 +10,6 @@ use incidex_model::{
 };
 use once_cell::sync::Lazy;
 use std::collections::BTreeMap;
-
-/// Sentence `[start, end)` around byte `at` within `[from, to)`.
-/// A sentence is taken to be at most this many bytes on each side of a point, so
-/// that text without sentence ends costs linear, not quadratic, time.
-const SENTENCE_REACH: usize = 1500;
-
-pub fn sentence_around(text: &str, from: usize, to: usize, at: usize) -> (usize, usize) {
-    let at = at.clamp(from, to);
-    let from = crate::article::floor_char(text, from.max(at.saturating_sub(SENTENCE_REACH)));
-    let mut to = to.min(at + SENTENCE_REACH);
-    while !text.is_char_boundary(to) {
-        to += 1;
-    }
-    let s = text[from..at]
-        .rfind(['。', '\n'])
-        .map(|i| from + i + text[from + i..].chars().next().map_or(1, char::len_utf8))
-        .unwrap_or(from);
-    let e = text[at..to]
-        .find(['。', '\n'])
-        .map(|i| at + i + text[at + i..].chars().next().map_or(1, char::len_utf8))
-        .unwrap_or(to);
-    (s, e)
-}
 
 /// Where a sentence turns (lexicon `denials.toml`, `clause_break`).
 static CLAUSE_BREAK_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("denials.toml", "clause_break"));
@@ -52,14 +30,6 @@ fn clause_around(text: &str, a: usize, b: usize, at: usize) -> (usize, usize) {
     }
     (start, end)
 }
-
-/// Whether the sentence denies what it names (`流出はない`, `含まれておりません`).
-fn denied(sentence: &str) -> bool {
-    has(&DENIAL_AC, sentence)
-}
-
-/// Denial words (lexicon `denials.toml`).
-static DENIAL_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("denials.toml", "denial"));
 
 pub struct Region {
     pub start: usize,
@@ -137,9 +107,14 @@ fn vocab_values<V: Vocabulary + Ord>(
         let Ok(v) = V::parse(m.value) else { continue };
         let s = m.start;
         if check_denial {
-            let (a, b) = sentence_around(text, r.start, r.end, s);
-            let (a, b) = clause_around(text, a, b, s);
-            if denied(&text[a..b]) {
+            let (a, b) = ctx.sentence_around(r.start, r.end, s);
+            let (a, b) = if ctx.has_cue(Cue::ClauseBreak, a, b) {
+                clause_around(text, a, b, s)
+            } else {
+                (a, b)
+            };
+            // The sentence denies what it names (`流出はない`, `含まれておりません`).
+            if ctx.has_cue(Cue::Denial, a, b) {
                 continue;
             }
         }
@@ -200,7 +175,7 @@ pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
     for h in ctx.counts_in(r.start, r.end) {
         let s = h.start;
-        let (a, b) = sentence_around(text, r.start, r.end, s);
+        let (a, b) = ctx.sentence_around(r.start, r.end, s);
         let sentence = &text[a..b];
         if rec.affected.iter().any(|x| x.count == h.count) {
             continue;
@@ -263,7 +238,7 @@ pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
     ];
     for h in ctx.money_in(r.start, r.end) {
         let s = h.start;
-        let (a, b) = sentence_around(text, r.start, r.end, s);
+        let (a, b) = ctx.sentence_around(r.start, r.end, s);
         let sentence = &text[a..b];
         let Some(kind) = KINDS
             .iter()
@@ -295,17 +270,8 @@ pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
     }
 }
 
-/// The cue words of the date roles (lexicon `date_roles.toml`), each list
-/// compiled once: a sentence is tested against a whole list in one pass.
-static DISCOVERY_STRONG_AC: Lazy<AhoCorasick> =
-    Lazy::new(|| cues("date_roles.toml", "discovery_strong"));
-static DISCOVERY_WEAK_AC: Lazy<AhoCorasick> =
-    Lazy::new(|| cues("date_roles.toml", "discovery_weak"));
-static DISCOVERY_DENIED_AC: Lazy<AhoCorasick> =
-    Lazy::new(|| cues("date_roles.toml", "discovery_denied"));
-static OCCURRENCE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "occurrence"));
-static SINGLE_OCCURRENCE_AC: Lazy<AhoCorasick> =
-    Lazy::new(|| cues("date_roles.toml", "single_occurrence"));
+/// The disclosure cues of the date roles (lexicon `date_roles.toml`), for
+/// sentences outside a document's cue index.
 static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "disclosure"));
 
 /// Whether a sentence tells of a disclosure (`…と発表した`, `…を公表`).
@@ -317,10 +283,6 @@ fn cues(file: &str, value: &str) -> AhoCorasick {
     let words = crate::rule_words::words(file, value);
     // A few literal words from a built-in file (its tests parse it).
     AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list {file} {value}: {e}"))
-}
-
-fn has(ac: &AhoCorasick, text: &str) -> bool {
-    ac.is_match(text)
 }
 
 /// The place of a wire story's dateline, before its date: `TOKYO, `,
@@ -373,10 +335,10 @@ pub fn fill_dates(
         if cap.is_some_and(|c| m.date.key() > c.key() && m.explicit_year) {
             continue;
         }
-        let (a, b) = sentence_around(text, r.start, r.end, m.start);
+        let (a, b) = ctx.sentence_around(r.start, r.end, m.start);
         let sentence = &text[a..b];
         if let Some(f) = m.range_from {
-            if occurred.is_none() && has(&OCCURRENCE_AC, sentence) {
+            if occurred.is_none() && ctx.has_cue(Cue::Occurrence, a, b) {
                 occurred = Some((&mentions[f], m));
             }
             continue;
@@ -391,14 +353,14 @@ pub fn fill_dates(
         let dated_disclosure =
             text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
         if disclosed.is_none()
-            && (dated_disclosure || has(&DISCLOSURE_AC, &text[m.end..b]))
+            && (dated_disclosure || ctx.has_cue(Cue::Disclosure, m.end, b))
             && !sentence.contains("公開した第")
         {
             disclosed = Some(m);
         }
-        if first_in_sentence && !has(&DISCOVERY_DENIED_AC, sentence) {
-            let strong = has(&DISCOVERY_STRONG_AC, sentence);
-            let weak = has(&DISCOVERY_WEAK_AC, sentence);
+        if first_in_sentence && !ctx.has_cue(Cue::DiscoveryDenied, a, b) {
+            let strong = ctx.has_cue(Cue::DiscoveryStrong, a, b);
+            let weak = ctx.has_cue(Cue::DiscoveryWeak, a, b);
             if strong || weak {
                 let better = match discovered {
                     None => true,
@@ -414,8 +376,8 @@ pub fn fill_dates(
         }
         if single.is_none()
             && first_in_sentence
-            && has(&SINGLE_OCCURRENCE_AC, &text[m.end..b])
-            && !has(&DISCLOSURE_AC, &text[m.end..b])
+            && ctx.has_cue(Cue::SingleOccurrence, m.end, b)
+            && !ctx.has_cue(Cue::Disclosure, m.end, b)
         {
             single = Some(m);
         }
@@ -448,16 +410,19 @@ pub fn fill_dates(
     // A discovery told without its own date takes the date just before it
     // (`5月12日…送信しました。…ご連絡をいただき、誤りが判明しました。`).
     let mut sentence_start = r.start;
-    for (i, ch) in text[r.start..r.end].char_indices() {
-        if ch != '。' && ch != '\n' {
-            continue;
+    let mut next_mention = 0;
+    for end in ctx.sentence_ends(r.start, r.end) {
+        // Mentions are in text order: skip those before this sentence.
+        while mentions
+            .get(next_mention)
+            .is_some_and(|m| m.start < sentence_start)
+        {
+            next_mention += 1;
         }
-        let end = r.start + i + ch.len_utf8();
-        let sentence = &text[sentence_start..end];
-        let has_date = mentions
-            .iter()
-            .any(|m| m.start >= sentence_start && m.start < end);
-        if !has_date && has(&DISCOVERY_STRONG_AC, sentence) && !has(&DISCOVERY_DENIED_AC, sentence)
+        let has_date = mentions.get(next_mention).is_some_and(|m| m.start < end);
+        if !has_date
+            && ctx.has_cue(Cue::DiscoveryStrong, sentence_start, end)
+            && !ctx.has_cue(Cue::DiscoveryDenied, sentence_start, end)
         {
             // Only when no sentence dates the discovery itself, and never the letterhead date.
             let is_disclosure = |m: &DateMention| disclosed.is_some_and(|d| d.start == m.start);
@@ -470,28 +435,27 @@ pub fn fill_dates(
         }
         sentence_start = end;
     }
-    let ev = |rec: &mut Record, field: &str, m: &DateMention| {
+    let ev = |rec: &mut Record, field: &str, m: &DateMention, iso: &str| {
         let (a, b) = ctx.norm.orig_span(m.start, m.end);
-        rec.add_evidence(field, m.date.iso(), a, b);
+        rec.add_evidence(field, iso, a, b);
     };
     if let Some(m) = disclosed {
-        rec.dates.disclosed = Some(m.date.iso());
-        ev(rec, "dates.disclosed", m);
+        let iso = m.date.iso();
+        ev(rec, "dates.disclosed", m, &iso);
+        rec.dates.disclosed = Some(iso);
     }
     if let Some((_, m)) = discovered {
-        rec.dates.discovered = Some(m.date.iso());
-        ev(rec, "dates.discovered", m);
+        let iso = m.date.iso();
+        ev(rec, "dates.discovered", m, &iso);
+        rec.dates.discovered = Some(iso);
     }
-    if let Some((f, t)) = occurred {
-        rec.dates.occurred_from = Some(f.date.iso());
-        rec.dates.occurred_to = Some(t.date.iso());
-        ev(rec, "dates.occurred_from", f);
-        ev(rec, "dates.occurred_to", t);
-    } else if let Some(m) = single {
-        rec.dates.occurred_from = Some(m.date.iso());
-        rec.dates.occurred_to = Some(m.date.iso());
-        ev(rec, "dates.occurred_from", m);
-        ev(rec, "dates.occurred_to", m);
+    let period = occurred.or(single.map(|m| (m, m)));
+    if let Some((f, t)) = period {
+        let (from, to) = (f.date.iso(), t.date.iso());
+        ev(rec, "dates.occurred_from", f, &from);
+        ev(rec, "dates.occurred_to", t, &to);
+        rec.dates.occurred_from = Some(from);
+        rec.dates.occurred_to = Some(to);
     }
     for m in &mentions {
         if cap.is_some_and(|c| m.date.key() > c.key()) {
@@ -501,9 +465,9 @@ pub fn fill_dates(
         if date_line(m) || rec.timeline.iter().any(|t| t.date == iso) {
             continue;
         }
-        let (a, b) = sentence_around(text, r.start, r.end, m.start);
-        let snippet: String = text[a..b].trim().chars().take(100).collect();
-        ev(rec, "timeline", m);
+        let (a, b) = ctx.sentence_around(r.start, r.end, m.start);
+        let snippet = crate::text_index::first_chars(text[a..b].trim(), 100).to_string();
+        ev(rec, "timeline", m, &iso);
         rec.timeline.push(TimelineEvent {
             date: iso,
             text: snippet,

@@ -16,12 +16,14 @@ pub mod article;
 pub mod dates;
 pub mod fields;
 pub mod indicators;
+mod literals;
 pub mod normalize;
 pub mod numbers;
 pub mod orgs;
 mod rule_words;
 pub mod segment;
 pub mod table;
+mod text_index;
 
 use article::{regulated_company, roles, subject, Named, Subject};
 use dates::{document_year, find_dates, Date, DateHit};
@@ -51,6 +53,10 @@ pub struct Ctx<'a> {
     /// Each lexicon and parser runs once over the whole document; reports, whose
     /// regions overlap, take the hits inside their region.
     scan: Scan<'a>,
+    /// Sentence ends and rule cue words, found on first use (documents with no
+    /// incident article never need them).
+    sentences: once_cell::unsync::OnceCell<text_index::SentenceEnds>,
+    cues: once_cell::unsync::OnceCell<text_index::CueIndex>,
 }
 
 struct Scan<'a> {
@@ -91,6 +97,26 @@ impl<'a> Ctx<'a> {
     pub fn money_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::MoneyHit> {
         within(&self.scan.money, from, to, |h| (h.start, h.end))
     }
+    /// The sentence `[start, end)` around byte `at` within `[from, to)` of the folded text.
+    pub fn sentence_around(&self, from: usize, to: usize, at: usize) -> (usize, usize) {
+        let text = self.norm.text.as_str();
+        self.sentences
+            .get_or_init(|| text_index::SentenceEnds::new(text))
+            .around(text, from, to, at)
+    }
+    /// The ends of the sentences that end within `[from, to)`.
+    fn sentence_ends(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        let text = self.norm.text.as_str();
+        self.sentences
+            .get_or_init(|| text_index::SentenceEnds::new(text))
+            .ends_within(text, from, to)
+    }
+    /// Whether a word of the cue list lies within `[from, to)` of the folded text.
+    fn has_cue(&self, cue: text_index::Cue, from: usize, to: usize) -> bool {
+        self.cues
+            .get_or_init(|| text_index::CueIndex::new(&self.norm.text))
+            .has(cue, from, to)
+    }
     pub fn indicators_in(
         &self,
         from: usize,
@@ -123,8 +149,17 @@ static SEQUENCE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
 static ALSO: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
+/// Words of an article about a ransomware group's leak site, whose lines list victims.
+pub(crate) const LEAK_CONTEXT: &[&str] = &[
+    "リークサイト",
+    "被害組織",
+    "leak site",
+    "リスト",
+    "ランサムウェアギャング",
+];
 /// Verbs of a sentence that lists organisations which each disclosed an incident.
-const LIST_VERBS: &[&str] = &["公表", "発表", "明らかに", "掲載", "announced", "disclosed"];
+pub(crate) const LIST_VERBS: &[&str] =
+    &["公表", "発表", "明らかに", "掲載", "announced", "disclosed"];
 static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$")
         .unwrap()
@@ -202,6 +237,8 @@ impl Extractor {
             doc_year,
             doc_date,
             scan,
+            sentences: Default::default(),
+            cues: Default::default(),
         };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();
@@ -264,7 +301,7 @@ impl Extractor {
                 && heading_text.chars().count() >= 8;
             // A leak-site list puts one `Name(domain)` per line: those lines stay in the list.
             let list_line =
-                LEAK_LINE.is_match(heading_text.trim()) && sec.heading_end + 2 >= sec.end;
+                sec.heading_end + 2 >= sec.end && LEAK_LINE.is_match(heading_text.trim());
             let starts_new = match (&current, &subj) {
                 (None, _) => true,
                 (Some(a), _) if a.closed => true,
@@ -488,15 +525,7 @@ impl Extractor {
         let body = &t[a.start..a.end];
         let subject_name = a.subject.as_ref().map(|s| s.main.name.clone());
         let is_subject = |n: &str| subject_name.as_deref().is_some_and(|s| same_org(s, n));
-        let leak_context = [
-            "リークサイト",
-            "被害組織",
-            "leak site",
-            "リスト",
-            "ランサムウェアギャング",
-        ]
-        .iter()
-        .any(|w| body.contains(w));
+        let leak_context = ctx.has_cue(text_index::Cue::LeakContext, a.start, a.end);
         if leak_context {
             // `Name(domain)` lines; failing those, bulleted `- Name (Country) - posted by X`.
             let mut lines: Vec<regex::Captures> = LEAK_LINE.captures_iter(body).collect();
@@ -567,18 +596,15 @@ impl Extractor {
         // Sentences that list organisations which each disclosed an incident.
         let mut sentences: Vec<(usize, usize)> = Vec::new();
         let mut s = a.start;
-        for (i, ch) in body.char_indices() {
-            if ch == '。' || ch == '\n' {
-                let e = a.start + i + ch.len_utf8();
-                sentences.push((s, e));
-                s = e;
-            }
+        for e in ctx.sentence_ends(a.start, a.end) {
+            sentences.push((s, e));
+            s = e;
         }
         sentences.push((s, a.end));
         for (k, &(ss, se)) in sentences.iter().enumerate() {
             let sentence = &t[ss..se];
             let mut names: Vec<(usize, usize, String)> = Vec::new();
-            if LIST_VERBS.iter().any(|w| sentence.contains(w)) {
+            if ctx.has_cue(text_index::Cue::ListVerb, ss, se) {
                 for h in company_names(sentence) {
                     names.push((ss + h.start, ss + h.end, h.name));
                 }
@@ -745,7 +771,7 @@ impl Extractor {
                         rec.add_evidence("dates.disclosed", iso.clone(), da, db);
                         rec.timeline.push(incidex_model::TimelineEvent {
                             date: iso,
-                            text: t[ss..se].trim().chars().take(100).collect(),
+                            text: text_index::first_chars(t[ss..se].trim(), 100).to_string(),
                         });
                     }
                 }

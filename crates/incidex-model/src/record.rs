@@ -127,18 +127,32 @@ impl Record {
     pub fn add_evidence(
         &mut self,
         field: &str,
-        value: impl Into<String>,
+        value: impl AsRef<str> + Into<String>,
         start: usize,
         end: usize,
     ) {
-        let item = EvidenceItem {
-            value: value.into(),
-            span: [start, end],
-        };
-        let items = self.evidence.entry(field.to_string()).or_default();
-        if !items.contains(&item) {
-            items.push(item);
+        let span = [start, end];
+        // Extractors add evidence for every match of a value; most fields already
+        // exist and many repeats are known, so look before allocating anything.
+        if let Some(items) = self.evidence.get_mut(field) {
+            if !items
+                .iter()
+                .any(|i| i.span == span && i.value == value.as_ref())
+            {
+                items.push(EvidenceItem {
+                    value: value.into(),
+                    span,
+                });
+            }
+            return;
         }
+        self.evidence.insert(
+            field.to_string(),
+            vec![EvidenceItem {
+                value: value.into(),
+                span,
+            }],
+        );
     }
 }
 
