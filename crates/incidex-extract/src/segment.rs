@@ -17,17 +17,55 @@ pub struct Line {
 pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push(Line { start, end: i });
-            start = i + 1;
-        }
-    }
+    for_each_newline(text.as_bytes(), |i| {
+        out.push(Line { start, end: i });
+        start = i + 1;
+    });
     out.push(Line {
         start,
         end: text.len(),
     });
     out
+}
+
+/// Calls `f` with the offset of every `\n` of `bytes`, in order. Eight bytes
+/// at a time: a few word operations find a word's newlines (lines are short,
+/// so a `memchr` call a line costs more than it saves).
+fn for_each_newline(bytes: &[u8], mut f: impl FnMut(usize)) {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const NEWLINES: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ NEWLINES;
+        // The high bit of a byte is set exactly where that byte of `x` is zero
+        // (no carry crosses bytes: 0x7F + 0x7F < 0x100).
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        while hits != 0 {
+            f(base + (hits.trailing_zeros() / 8) as usize);
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            f(base + k);
+        }
+    }
+}
+
+/// The number of characters of `s`, counted no further than `cap` (a long
+/// paragraph needs not be counted to know it is longer than a heading).
+fn chars_up_to(s: &str, cap: usize) -> usize {
+    // A character is at most 4 bytes: a head of `4 * cap - 3` bytes or more
+    // holds at least `cap` whole characters.
+    let mut head = s.len().min(cap.saturating_mul(4));
+    while !s.is_char_boundary(head) {
+        head -= 1;
+    }
+    s[..head].chars().count().min(cap)
 }
 
 /// A blank line, or a rule drawn with dashes or box characters.
@@ -46,7 +84,25 @@ fn is_blank(text: &str, l: &Line) -> bool {
 pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
     let l = &lines[i];
     let s = text[l.start..l.end].trim();
-    let n = s.chars().count();
+    let first = s.chars().next().unwrap_or(' ');
+    if matches!(
+        first,
+        '・' | '•' | '○' | '※' | '*' | '(' | '①' | '〇' | '<' | '>' | '|'
+    ) || s.starts_with("出典")
+    {
+        return false;
+    }
+    // `■ 見出し` / `◆ 見出し` / `【見出し】`: a marked heading may run straight into its text.
+    let mark = matches!(first, '■' | '□' | '◆' | '◇' | '●' | '▼' | '▶' | '【');
+    // An unmarked heading stands between blank lines. The neighbours are asked
+    // first: most lines of a text have some, and then nothing else need be read.
+    let stands_alone = (i == 0 || is_blank(text, &lines[i - 1]))
+        && (i + 1 >= lines.len() || is_blank(text, &lines[i + 1]));
+    if !mark && !stands_alone {
+        return false;
+    }
+    // Only `2..=120`, `> 60` and `>= 8` are asked of `n`: 121 stands for any longer line.
+    let n = chars_up_to(s, 121);
     // A heading is one phrase: a 。 inside it makes it a sentence; a title may end
     // with one (`…行政処分を受ける。`) when it is short.
     let inner = s.trim_end_matches('。');
@@ -57,19 +113,7 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
     {
         return false;
     }
-    let first = s.chars().next().unwrap_or(' ');
-    if matches!(
-        first,
-        '・' | '•' | '○' | '※' | '*' | '(' | '①' | '〇' | '<' | '>' | '|'
-    ) || s.starts_with("出典")
-    {
-        return false;
-    }
-    let prev_blank = i == 0 || is_blank(text, &lines[i - 1]);
-    let next_blank = i + 1 >= lines.len() || is_blank(text, &lines[i + 1]);
-    // `■ 見出し` / `◆ 見出し` / `【見出し】`: a marked heading may run straight into its text.
-    let marked = matches!(first, '■' | '□' | '◆' | '◇' | '●' | '▼' | '▶' | '【') && n >= 8;
-    marked || (prev_blank && next_blank)
+    (mark && n >= 8) || stands_alone
 }
 
 /// A bulleted news item of a digest (`・11日、X社が…と発表した。`): a bullet and
@@ -81,7 +125,7 @@ pub fn is_news_item(line: &str) -> bool {
     };
     rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
         && rest.contains('。')
-        && rest.chars().count() >= 30
+        && chars_up_to(rest, 30) >= 30
 }
 
 /// A section: a heading line (if any) and the text after it up to the next heading.
@@ -106,13 +150,12 @@ impl Section {
 /// Sections of `text[range]`.
 pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
     let all = lines(text);
-    let in_range: Vec<usize> = (0..all.len())
-        .filter(|&i| all[i].start >= from && all[i].end <= to)
-        .collect();
     let mut out: Vec<Section> = Vec::new();
     let mut cur: Option<Section> = None;
-    for &i in &in_range {
-        let l = all[i];
+    for (i, &l) in all.iter().enumerate() {
+        if l.start < from || l.end > to {
+            continue;
+        }
         let line = text[l.start..l.end].trim();
         let news_item = cur.is_some() && is_news_item(line);
         if news_item || is_heading(text, &all, i) {
@@ -179,5 +222,57 @@ mod tests {
         assert!(is_heading(t, &ls, 5));
         // A short news title may end with 。
         assert!(is_heading(t, &ls, 7));
+    }
+
+    #[test]
+    fn lines_split_at_every_newline() {
+        let mut texts: Vec<String> = vec![String::new(), "\n".into(), "\n\n\n".into()];
+        for n in 0..40 {
+            // Newlines at every offset of a word, between ASCII, kana and bytes with the high bit set.
+            let t: String = (0..n)
+                .map(|k| match (k * 7 + n) % 5 {
+                    0 => '\n',
+                    1 => 'a',
+                    2 => 'あ',
+                    3 => '\u{8a}',
+                    _ => '\u{0b}',
+                })
+                .collect();
+            texts.push(t);
+        }
+        for t in &texts {
+            let want: Vec<(usize, usize)> = {
+                let mut v = Vec::new();
+                let mut start = 0;
+                for part in t.split('\n') {
+                    v.push((start, start + part.len()));
+                    start += part.len() + 1;
+                }
+                v
+            };
+            let got: Vec<(usize, usize)> = lines(t).iter().map(|l| (l.start, l.end)).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn bounded_char_count_is_exact_below_the_cap() {
+        let texts = [
+            "",
+            "a",
+            "あいう",
+            "é😀x",
+            &"あ".repeat(200),
+            &"ab😀".repeat(50),
+        ];
+        for t in texts {
+            for cap in [0, 1, 2, 3, 29, 30, 60, 61, 120, 121, 500] {
+                assert_eq!(
+                    chars_up_to(t, cap),
+                    t.chars().count().min(cap),
+                    "{t:?} {cap}"
+                );
+            }
+        }
     }
 }

@@ -23,10 +23,14 @@ pub struct Table {
 }
 
 fn is_header(line: &str) -> bool {
-    let l = line.trim();
-    let n = l.chars().count();
-    n <= 60
-        && (l.starts_with("No") || l.starts_with("番号") || l.starts_with('#'))
+    // The cheap test of the start first (trailing spaces cannot change it); a
+    // header is short, so counting stops at 61.
+    let head = line.trim_start();
+    if !(head.starts_with("No") || head.starts_with("番号") || head.starts_with('#')) {
+        return false;
+    }
+    let l = head.trim_end();
+    l.chars().take(61).count() <= 60
         && (l.contains("原因") || l.contains("業種") || l.contains("概要"))
 }
 
@@ -34,12 +38,12 @@ fn is_header(line: &str) -> bool {
 fn row_number(line: &str, expected: u32) -> Option<(u32, usize)> {
     let t = line.trim_start();
     let lead = line.len() - t.len();
-    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() || digits.len() > 3 {
+    let digits_len = t.bytes().take_while(u8::is_ascii_digit).take(4).count();
+    if digits_len == 0 || digits_len > 3 {
         return None;
     }
-    let n: u32 = digits.parse().ok()?;
-    let after = &t[digits.len()..];
+    let n: u32 = t[..digits_len].parse().ok()?;
+    let after = &t[digits_len..];
     let spaced = after.is_empty() || after.starts_with(' ') || after.starts_with('\t');
     // Cells run together only count when the number is the one expected next and
     // a Japanese word follows (not `12月`, `3件`).

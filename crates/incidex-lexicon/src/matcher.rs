@@ -1,7 +1,9 @@
 //! Compiled lexicons: one Aho-Corasick automaton per dimension.
 
 use crate::{LexiconError, LexiconFile};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 /// The tag of a shield: a cue that matches (and so hides the shorter cues
@@ -87,12 +89,240 @@ fn leftmost_longest<'a>(
     out
 }
 
+/// How many states of the automaton nearest its root get a full row of
+/// transitions. The text spends most of its time in these states (a match
+/// of a character or two); deeper states follow the automaton itself.
+const TABLED_STATES: usize = 8192;
+
+/// Flag of a table entry: the next state has no row; the rest is its state id.
+const UNTABLED: u32 = 1 << 31;
+/// Flag of a table entry: the next state has a row but is a match (or dead)
+/// state; the rest is the row's offset.
+const STOPS: u32 = 1 << 30;
+/// `row_of` of a state without a row.
+const NO_ROW: u32 = u32::MAX;
+
+/// An overlapping Aho-Corasick scan: a contiguous NFA (small and quick to
+/// build) whose states nearest the root also get a row of transitions, as in
+/// a DFA, so that most bytes cost one lookup instead of a walk along failure
+/// links. It reports exactly what the NFA's overlapping search does, in the
+/// same order.
+#[derive(Debug, Clone)]
+struct Scanner {
+    nfa: contiguous::NFA,
+    start: StateID,
+    /// The column of each byte in `table`; column 0 stands for every byte no
+    /// pattern holds (any state goes back to the start on those).
+    column: [u32; 256],
+    stride: usize,
+    /// The row of each tabled state, by state id; `NO_ROW` for the others.
+    row_of: Vec<u32>,
+    /// The state of each row.
+    row_state: Vec<StateID>,
+    /// Row after row, the next state on each column: the next row's offset
+    /// in `table`, with the `STOPS` flag when it is a match, or the state id
+    /// with the `UNTABLED` flag.
+    table: Vec<u32>,
+}
+
+impl Scanner {
+    fn build(patterns: &[String]) -> Result<Self, String> {
+        let nfa = contiguous::Builder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(patterns)
+            .map_err(|e| e.to_string())?;
+        let start = nfa.start_state(Anchored::No).map_err(|e| e.to_string())?;
+        if nfa.memory_usage() / 4 >= STOPS as usize {
+            // State ids must leave the two flag bits of a table entry free.
+            return Err("lexicon automaton too large".into());
+        }
+        let (column, columns) = byte_columns(patterns);
+        let mut scanner = Scanner {
+            row_of: vec![NO_ROW; nfa.memory_usage() / 4 + 1],
+            nfa,
+            start,
+            column,
+            stride: columns.len(),
+            row_state: Vec::new(),
+            table: Vec::new(),
+        };
+        let next = scanner.rows_near_root(&columns, TABLED_STATES);
+        scanner.table = next.iter().map(|&sid| scanner.entry(sid)).collect();
+        Ok(scanner)
+    }
+
+    /// Gives the start state and the trie states nearest it (breadth first, up
+    /// to `limit`) a row each, and returns the rows: the next state of each
+    /// row's state on each column, failure links followed. Built as a DFA is:
+    /// a state's missing edge leads where its failure state's does, and the
+    /// failure state, being shorter, already has its row.
+    fn rows_near_root(&mut self, columns: &[u8], limit: usize) -> Vec<StateID> {
+        let stride = columns.len();
+        let mut next: Vec<StateID> = Vec::new();
+        // The failure state of each row's state.
+        let mut fail: Vec<StateID> = vec![self.start];
+        if !self.add_state_row(self.start) {
+            return next;
+        }
+        let mut row = 0;
+        while row < self.row_state.len() {
+            let sid = self.row_state[row];
+            let fail_row = self.row_of_state(fail[row]).unwrap_or(0);
+            for (c, &byte) in columns.iter().enumerate() {
+                let child = if c == 0 {
+                    // No pattern holds this byte: no edge from any state.
+                    None
+                } else if sid == self.start {
+                    Some(self.nfa.next_state(Anchored::No, sid, byte)).filter(|&t| t != self.start)
+                } else {
+                    // The trie's own edge: no failure links followed.
+                    Some(self.nfa.next_state(Anchored::Yes, sid, byte))
+                        .filter(|&t| !self.nfa.is_dead(t))
+                };
+                let failed = if sid == self.start {
+                    self.start
+                } else {
+                    next[fail_row * stride + c]
+                };
+                match child {
+                    Some(t) => {
+                        next.push(t);
+                        if self.row_state.len() < limit
+                            && self.row_of_state(t).is_none()
+                            && self.add_state_row(t)
+                        {
+                            // The child's failure state: where the parent's failure state goes.
+                            fail.push(failed);
+                        }
+                    }
+                    None => next.push(failed),
+                }
+            }
+            row += 1;
+        }
+        next
+    }
+
+    /// Gives state `sid` the next row; false when its id is out of range.
+    fn add_state_row(&mut self, sid: StateID) -> bool {
+        let Some(slot) = self.row_of.get_mut(sid.as_usize()) else {
+            return false;
+        };
+        *slot = self.row_state.len() as u32;
+        self.row_state.push(sid);
+        true
+    }
+
+    fn row_of_state(&self, sid: StateID) -> Option<usize> {
+        match self.row_of.get(sid.as_usize()) {
+            Some(&row) if row != NO_ROW => Some(row as usize),
+            _ => None,
+        }
+    }
+
+    /// The table entry that leads to state `sid`.
+    fn entry(&self, sid: StateID) -> u32 {
+        match self.row_of.get(sid.as_usize()) {
+            Some(&row) if row != NO_ROW => {
+                let offset = row * self.stride as u32;
+                if self.stops(sid) {
+                    offset | STOPS
+                } else {
+                    offset
+                }
+            }
+            _ => sid.as_u32() | UNTABLED,
+        }
+    }
+
+    /// A state where the scan must look: a match, or the dead end.
+    fn stops(&self, sid: StateID) -> bool {
+        self.nfa.is_match(sid) || self.nfa.is_dead(sid)
+    }
+
+    /// Calls `f(pattern, start, end)` for every match in `text`, overlapping
+    /// ones included, ordered by end and then as the automaton lists them.
+    fn for_each_match(&self, text: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let nfa = &self.nfa;
+        let mut report = |sid: StateID, end: usize| {
+            for i in 0..nfa.match_len(sid) {
+                let pid = nfa.match_pattern(sid, i);
+                let len = nfa.pattern_len(pid);
+                f(pid.as_usize(), end - len, end);
+            }
+        };
+        if nfa.is_match(self.start) {
+            report(self.start, 0);
+        }
+        // The state is a row offset while it has a row, else an NFA state.
+        let mut offset: u32 = self.entry(self.start) & !STOPS;
+        let mut sid = self.start;
+        for (at, &byte) in text.iter().enumerate() {
+            if offset & UNTABLED == 0 {
+                let col = self.column[usize::from(byte)];
+                let e = self
+                    .table
+                    .get((offset + col) as usize)
+                    .copied()
+                    .unwrap_or(UNTABLED);
+                if e & (UNTABLED | STOPS) == 0 {
+                    offset = e;
+                    continue;
+                }
+                if e & UNTABLED != 0 {
+                    sid = StateID::new_unchecked((e & !UNTABLED) as usize);
+                    offset = UNTABLED;
+                } else {
+                    offset = e & !STOPS;
+                    sid = self.row_state[offset as usize / self.stride];
+                }
+            } else {
+                sid = nfa.next_state(Anchored::No, sid, byte);
+                offset = self.entry(sid) & !STOPS;
+            }
+            if nfa.is_dead(sid) {
+                return;
+            }
+            if nfa.is_match(sid) {
+                report(sid, at + 1);
+            }
+        }
+    }
+}
+
+/// The columns of a transition table for `patterns` matched ASCII
+/// case-insensitively: one for each byte some pattern holds (in either case),
+/// and column 0 for all other bytes. Returns each byte's column and a byte of each column.
+fn byte_columns(patterns: &[String]) -> ([u32; 256], Vec<u8>) {
+    let mut used = [false; 256];
+    for p in patterns {
+        for b in p.bytes() {
+            used[usize::from(b)] = true;
+            used[usize::from(b.to_ascii_lowercase())] = true;
+            used[usize::from(b.to_ascii_uppercase())] = true;
+        }
+    }
+    let mut column = [0u32; 256];
+    // Column 0's byte is one no pattern holds, when there is one.
+    let unused = (0..=255u8).find(|&b| !used[usize::from(b)]);
+    let mut columns = vec![unused.unwrap_or(0)];
+    for b in 0..=255u8 {
+        if used[usize::from(b)] || unused.is_none() {
+            column[usize::from(b)] = columns.len() as u32;
+            columns.push(b);
+        }
+    }
+    (column, columns)
+}
+
 /// All dimensions in one automaton: one pass over a text finds every match of
 /// every lexicon (overlapping), and each dimension then keeps its
 /// leftmost-longest matches, as its own automaton would.
 #[derive(Debug, Clone)]
 pub struct Combined {
-    automaton: Option<AhoCorasick>,
+    scanner: Option<Scanner>,
     /// For each pattern of the automaton: (dimension index, target index).
     owners: Vec<(usize, usize)>,
     pub(crate) dims: Vec<String>,
@@ -112,19 +342,17 @@ impl Combined {
         }
         if patterns.is_empty() {
             return Ok(Combined {
-                automaton: None,
+                scanner: None,
                 owners,
                 dims,
             });
         }
-        let automaton =
-            overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA)
-                .map_err(|reason| LexiconError::Invalid {
-                    file: "(combined lexicons)".into(),
-                    reason,
-                })?;
+        let scanner = Scanner::build(&patterns).map_err(|reason| LexiconError::Invalid {
+            file: "(combined lexicons)".into(),
+            reason,
+        })?;
         Ok(Combined {
-            automaton: Some(automaton),
+            scanner: Some(scanner),
             owners,
             dims,
         })
@@ -133,13 +361,13 @@ impl Combined {
     /// Leftmost-longest matches per dimension, in the order of `self.dims`.
     pub(crate) fn scan<'a>(&self, lexicons: &[&'a Lexicon], text: &str) -> Vec<Vec<LexMatch<'a>>> {
         let mut per_dim: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.dims.len()];
-        if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(text) {
-                let (d, t) = self.owners[m.pattern().as_usize()];
-                if lexicons[d].targets[t].fits(text, m.start(), m.end()) {
-                    per_dim[d].push((m.start(), m.end(), t));
+        if let Some(scanner) = &self.scanner {
+            scanner.for_each_match(text.as_bytes(), |pattern, start, end| {
+                let (d, t) = self.owners[pattern];
+                if lexicons[d].targets[t].fits(text, start, end) {
+                    per_dim[d].push((start, end, t));
                 }
-            }
+            });
         }
         per_dim
             .into_iter()
@@ -237,5 +465,120 @@ impl Lexicon {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin_patterns() -> Vec<String> {
+        let mut patterns = Vec::new();
+        for (name, text) in crate::BUILTIN {
+            let file = LexiconFile::parse(name, text).expect("builtin lexicon");
+            if file.meta.scope != "names" {
+                let lex = Lexicon::compile(&file).expect("builtin lexicon");
+                patterns.extend(lex.patterns);
+            }
+        }
+        patterns
+    }
+
+    /// A text made of pieces of the patterns, cut anywhere, with bytes of all
+    /// kinds between them: matches overlap, nest and break off.
+    fn mixed_text(patterns: &[String], seed: u64, pieces: usize) -> String {
+        let mut x = seed.max(1);
+        let mut rand = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let fillers = [
+            "", " ", "\n", "の", "が", "ア", "x", "Z", "1", "。", "、", "é", "😀", "-",
+        ];
+        let mut out = String::new();
+        for _ in 0..pieces {
+            let p = &patterns[(rand() % patterns.len() as u64) as usize];
+            let chars: Vec<char> = p.chars().collect();
+            let a = (rand() % (chars.len() as u64 + 1)) as usize;
+            let b = a + (rand() % (chars.len() - a + 1) as u64) as usize;
+            let piece: String = if rand() % 3 == 0 {
+                chars[a..b].iter().collect()
+            } else {
+                p.clone()
+            };
+            if rand() % 2 == 0 {
+                out.push_str(&piece.to_ascii_uppercase());
+            } else {
+                out.push_str(&piece);
+            }
+            out.push_str(fillers[(rand() % fillers.len() as u64) as usize]);
+        }
+        out
+    }
+
+    #[test]
+    fn rows_hold_the_automaton_transitions() {
+        let patterns = builtin_patterns();
+        let scanner = Scanner::build(&patterns).expect("scanner");
+        assert!(scanner.row_state.len() > 1);
+        for (row, &sid) in scanner.row_state.iter().enumerate() {
+            for byte in 0..=255u8 {
+                let want = scanner.nfa.next_state(Anchored::No, sid, byte);
+                let e = scanner.table
+                    [row * scanner.stride + scanner.column[usize::from(byte)] as usize];
+                let got = if e & UNTABLED != 0 {
+                    StateID::new_unchecked((e & !UNTABLED) as usize)
+                } else {
+                    scanner.row_state[(e & !STOPS) as usize / scanner.stride]
+                };
+                assert_eq!(got, want, "row {row} byte {byte}");
+                assert_eq!(e & STOPS != 0, e & UNTABLED == 0 && scanner.stops(want));
+            }
+        }
+    }
+
+    #[test]
+    fn scan_reports_what_the_overlapping_search_reports() {
+        let patterns = builtin_patterns();
+        let scanner = Scanner::build(&patterns).expect("scanner");
+        let ac = overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA)
+            .expect("automaton");
+        for seed in 1..200u64 {
+            let text = mixed_text(&patterns, seed, 60);
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
+            let mut got = Vec::new();
+            scanner.for_each_match(text.as_bytes(), |p, s, e| got.push((p, s, e)));
+            assert_eq!(got, want, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_small_table_falls_back_to_the_automaton() {
+        let patterns: Vec<String> = ["ab", "abc", "bcd", "情報", "個人情報", "b"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let ac = overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA)
+            .expect("automaton");
+        let text = "xABCD 個人情報の情報 abcabd";
+        let want: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        for limit in [1, 2, 3, 5, 100] {
+            let mut scanner = Scanner::build(&patterns).expect("scanner");
+            scanner.row_of.iter_mut().for_each(|r| *r = NO_ROW);
+            scanner.row_state.clear();
+            let next = scanner.rows_near_root(&byte_columns(&patterns).1, limit);
+            scanner.table = next.iter().map(|&sid| scanner.entry(sid)).collect();
+            let mut got = Vec::new();
+            scanner.for_each_match(text.as_bytes(), |p, s, e| got.push((p, s, e)));
+            assert_eq!(got, want, "limit {limit}");
+        }
     }
 }
