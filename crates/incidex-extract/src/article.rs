@@ -5,7 +5,10 @@
 //! was breached (受託事業者), the subsidiary where it happened, the company a
 //! regulator's order is addressed to.
 
-use crate::orgs::{clean_name, company_names, looks_like_org, name_after, name_before, same_org};
+use crate::orgs::{
+    any_word_finder, clean_name, clean_name_str, company_names, looks_like_org, name_after,
+    name_before, same_org,
+};
 use incidex_lexicon::Lexicon;
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -137,6 +140,28 @@ static PROVIDING: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap()
 });
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
+/// The words [`PROVIDER`], [`PROVIDING`] and [`SUBSIDIARY`] start with: a
+/// region without any of them needs none of the three scans.
+static ROLE_CUES: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    any_word_finder([
+        "受託事業者",
+        "委託事業者",
+        "受託業者",
+        "委託先事業者",
+        "委託先",
+        "運営事業者",
+        "サービスを提供する",
+        "サービスを運営する",
+        "業務を受託する",
+        "業務を受託している",
+        "サービスを提供している",
+        "子会社",
+    ])
+    .expect("literal cues compile")
+});
+/// The words of a regulator's order ([`regulated_company`]).
+static ORDER_WORDS: Lazy<aho_corasick::AhoCorasick> =
+    Lazy::new(|| any_word_finder(["命令", "勧告", "処分", "指導"]).expect("literal cues compile"));
 static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
 
 /// Words that end an English subject that is not an organisation.
@@ -203,6 +228,14 @@ const EN_NOT_ORG: &[&str] = &[
     "A",
     "An",
 ];
+
+/// [`EN_NOT_ORG`] and [`EN_COMMON`] in one sorted list: a binary search per
+/// word instead of a pass over both.
+static EN_NOT_VICTIM: Lazy<Vec<&'static str>> = Lazy::new(|| {
+    let mut words: Vec<&'static str> = EN_NOT_ORG.iter().chain(EN_COMMON).copied().collect();
+    words.sort_unstable();
+    words
+});
 
 fn named(name: String, start: usize, end: usize, role: &'static str) -> Named {
     Named {
@@ -272,8 +305,7 @@ pub fn subject(
 /// accounts`): the proper name repeated most in the article, at least twice.
 fn frequent_english_name(text: &str, body: (usize, usize)) -> Option<Subject> {
     let region = &text[body.0..floor_char(text, body.1.min(body.0 + 6000))];
-    let ascii = region.bytes().filter(|b| b.is_ascii_alphabetic()).count();
-    if ascii * 2 < region.len() {
+    if !mostly_ascii_letters(region) {
         return None;
     }
     let mut counts: Vec<(&str, usize, usize)> = Vec::new();
@@ -281,7 +313,7 @@ fn frequent_english_name(text: &str, body: (usize, usize)) -> Option<Subject> {
         let name = m.as_str();
         if name
             .split_whitespace()
-            .any(|w| EN_NOT_ORG.contains(&w) || EN_COMMON.contains(&w))
+            .any(|w| EN_NOT_VICTIM.binary_search(&w).is_ok())
         {
             continue;
         }
@@ -303,6 +335,42 @@ fn frequent_english_name(text: &str, body: (usize, usize)) -> Option<Subject> {
     })
 }
 
+/// Whether at least half the bytes of `region` are ASCII letters; counted a
+/// block at a time, stopping once the rest cannot reach half.
+fn mostly_ascii_letters(region: &str) -> bool {
+    let need = region.len().div_ceil(2);
+    let mut ascii = 0;
+    let mut left = region.len();
+    // Blocks of at most 255 bytes count in a `u8`, which vectorises well.
+    for block in region.as_bytes().chunks(255) {
+        let letters = block
+            .iter()
+            .fold(0u8, |n, b| n + u8::from(b.is_ascii_alphabetic()));
+        ascii += usize::from(letters);
+        left -= block.len();
+        if ascii + left < need {
+            return false;
+        }
+    }
+    ascii >= need
+}
+
+/// Whether `s` holds at least `n` ASCII letters, counted a block at a time
+/// (a `u8` count per block vectorises) and stopping once there are enough.
+fn has_ascii_letters(s: &str, n: usize) -> bool {
+    let mut seen = 0;
+    for block in s.as_bytes().chunks(64) {
+        let letters = block
+            .iter()
+            .fold(0u8, |k, b| k + u8::from(b.is_ascii_alphabetic()));
+        seen += usize::from(letters);
+        if seen >= n {
+            return true;
+        }
+    }
+    false
+}
+
 /// Keeps `cand` when it is stronger than what `best` holds (the first of equals wins).
 fn keep_stronger(best: &mut Option<Subject>, cand: Option<Subject>) {
     if let Some(c) = cand {
@@ -318,7 +386,10 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
     let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
     let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
-    if let Some(c) = DATED_TITLE.captures(heading) {
+    if let Some(c) = space_before_date(heading)
+        .then(|| DATED_TITLE.captures(heading))
+        .flatten()
+    {
         if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
             if let Some(n) = clean_name(o.as_str()) {
                 let s = offset_in(o.as_str());
@@ -330,7 +401,11 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
             }
         }
     }
-    if let Some(c) = DASH_TITLE.captures(heading) {
+    if let Some(c) = heading
+        .contains(['-', '|'])
+        .then(|| DASH_TITLE.captures(heading))
+        .flatten()
+    {
         if let Some(o) = c.get(2) {
             if let Some(n) = clean_name(o.as_str()) {
                 let s = offset_in(o.as_str());
@@ -347,9 +422,16 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
             }
         }
     }
-    if let Some(c) = PAREN_END.captures(heading) {
+    if let Some(c) = heading
+        .ends_with(')')
+        .then(|| PAREN_END.captures(heading))
+        .flatten()
+    {
         if let Some(o) = c.get(1) {
-            if let Some(n) = clean_name(o.as_str()).filter(|n| looks_like_org(n, suffixes)) {
+            if let Some(n) = clean_name_str(o.as_str())
+                .filter(|n| looks_like_org(n, suffixes))
+                .map(str::to_string)
+            {
                 let s = head.0 + o.start();
                 consider(Some(Subject {
                     main: named(n, s, s + o.len(), "victim"),
@@ -375,9 +457,10 @@ fn issuer_part(line: &str) -> &str {
     let mut end = 0;
     for (i, token) in line.split_whitespace().enumerate() {
         let at = token.as_ptr() as usize - line.as_ptr() as usize;
-        let unit = ISSUER_UNITS.iter().any(|u| token.ends_with(u));
-        let title = ISSUER_TITLES.iter().any(|t| token.starts_with(t));
-        if i > 0 && (unit || title) {
+        // The first token is always kept: the lists are read from the second on.
+        let unit = || ISSUER_UNITS.iter().any(|u| token.ends_with(u));
+        let title = || ISSUER_TITLES.iter().any(|t| token.starts_with(t));
+        if i > 0 && (unit() || title()) {
             break;
         }
         end = at + token.len();
@@ -398,23 +481,31 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
             continue;
         }
         seen += 1;
-        if seen > 6 || l.chars().count() > 40 || l.ends_with('。') {
+        // More than 40 chars: a char is 1 to 4 bytes, so only lengths between need a count.
+        let long = l.len() > 4 * 40 || (l.len() > 40 && l.chars().count() > 40);
+        if seen > 6 || long || l.ends_with('。') {
             break;
         }
         let lead = start + (line.len() - line.trim_start().len());
-        if let Some(m) = LINE_DATE.find(l) {
+        if let Some(m) = has_digit(l).then(|| LINE_DATE.find(l)).flatten() {
             if m.start() == 0 && date.is_none() {
                 date = Some((lead + m.start(), lead + m.end()));
                 continue;
             }
         }
         if issuer.is_none() {
-            let is_org =
-                |s: &str| clean_name(s).filter(|n| looks_like_org(n, suffixes) && !n.contains('('));
+            let is_org = |s: &str| {
+                clean_name_str(s)
+                    .filter(|n| !n.contains('(') && looks_like_org(n, suffixes))
+                    .map(str::to_string)
+            };
             let part = issuer_part(l);
-            let found = is_org(part)
-                .map(|n| (n, part.len()))
-                .or_else(|| is_org(l).map(|n| (n, l.len())));
+            let found = is_org(part).map(|n| (n, part.len())).or_else(|| {
+                (part.len() != l.len())
+                    .then(|| is_org(l))
+                    .flatten()
+                    .map(|n| (n, l.len()))
+            });
             if let Some((n, len)) = found {
                 issuer = Some(named(n, lead, lead + len, "victim"));
             } else if let Some(h) = company_names(l).into_iter().next().filter(|h| h.start == 0) {
@@ -541,7 +632,10 @@ fn with_kana_head(text: &str, from: usize, start: usize, name: String) -> (usize
 fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     let lead_end = nth_sentence_end(text, body.0, body.1, 2);
     let lead = &text[body.0..lead_end];
-    if let Some(c) = LEAD.captures(lead) {
+    if let Some(c) = (lead.contains('、') && has_digit(lead) && particle_before_digit(lead))
+        .then(|| LEAD.captures(lead))
+        .flatten()
+    {
         if let (Some(p), Some(d)) = (c.get(1), c.get(2)) {
             if let Some((s, n)) = name_before(text, body.0 + p.start()) {
                 return Some(Subject {
@@ -572,20 +666,15 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
         }
     }
     // The English patterns need English words to look at.
-    if lead
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .take(12)
-        .count()
-        < 12
-    {
+    if !has_ascii_letters(lead, 12) {
         return None;
     }
-    let lead_en = lead
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("By "))
-        .collect::<Vec<_>>()
-        .join("\n");
+    // The English patterns read the lead without its `By …` lines and only
+    // count when there were none: they need the lead exactly as it is.
+    if !lines_unchanged(lead) {
+        return None;
+    }
+    let lead_en = lead;
     // `Wasaga Beach has paid…`, `Eurostar, the rail operator, said…`: the proper name a news lead opens with.
     if let Some(c) = EN_LEAD.captures(lead_en.trim_start()) {
         if let Some(o) = c.get(1) {
@@ -594,7 +683,7 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
                 .split_whitespace()
                 .next()
                 .is_some_and(|w| !EN_NOT_ORG.contains(&w));
-            if first_ok && lead_en.len() == lead.len() {
+            if first_ok {
                 let s = body.0 + (lead.len() - lead.trim_start().len()) + o.start();
                 return Some(Subject {
                     main: named(o.as_str().to_string(), s, s + o.len(), "victim"),
@@ -604,10 +693,7 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
             }
         }
     }
-    if let Some(c) = EN_SUBJECT
-        .captures(&lead_en)
-        .filter(|_| lead_en.len() == lead.len())
-    {
+    if let Some(c) = EN_SUBJECT.captures(lead_en) {
         if let Some(o) = c.get(1) {
             let words: Vec<&str> = o
                 .as_str()
@@ -628,16 +714,48 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     None
 }
 
+/// `。` and `. `, each found by its own searcher: one literal is found with
+/// a vectorised scan, where a scan for both at once stops at every `、`.
+static MARU_FINDER: Lazy<aho_corasick::AhoCorasick> =
+    Lazy::new(|| aho_corasick::AhoCorasick::new(["。"]).expect("a literal compiles"));
+static DOT_SPACE_FINDER: Lazy<aho_corasick::AhoCorasick> =
+    Lazy::new(|| aho_corasick::AhoCorasick::new([". "]).expect("a literal compiles"));
+
 /// The end of the `n`th sentence after `from` (or `to`).
 pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
     let mut count = 0;
-    for (i, c) in text[from..to].char_indices() {
-        if c == '。' || (c == '.' && text[from + i + 1..].starts_with(' ')) {
-            count += 1;
-            if count == n {
-                return from + i + c.len_utf8();
+    let mut at = from;
+    // The next `。` at or after `at`, kept while it lies ahead.
+    let mut maru: Option<Option<usize>> = None;
+    loop {
+        let m = match maru {
+            Some(m) if m.is_none_or(|m| m >= at) => m,
+            _ => {
+                let m = MARU_FINDER.find(&text[at..to]).map(|x| at + x.start());
+                maru = Some(m);
+                m
             }
+        };
+        // A `. ` ends a sentence (at its dot) when it comes before that `。`;
+        // the space may lie just past `to`.
+        let limit = m.unwrap_or(to);
+        let hay_end = if text.as_bytes().get(limit) == Some(&b' ') {
+            limit + 1
+        } else {
+            limit
+        };
+        let end = match DOT_SPACE_FINDER.find(&text[at..hay_end]) {
+            Some(d) => at + d.start() + 1,
+            None => match m {
+                Some(m) => m + '。'.len_utf8(),
+                None => break,
+            },
+        };
+        count += 1;
+        if count == n {
+            return end;
         }
+        at = end;
     }
     floor_char(text, to.min(from + 1200)).max(from)
 }
@@ -651,10 +769,79 @@ pub fn floor_char(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Whether `s` may hold a `\d` (a Unicode decimal digit): a regex that
+/// needs one cannot match where this says no.
+fn has_digit(s: &str) -> bool {
+    // Kana and kanji (U+3000..U+9FFF, lead bytes E3..E9) hold no decimal
+    // digit: only text with other non-ASCII characters needs the full test.
+    // Counted a block at a time in `u8`s, which vectorises.
+    let mut other = false;
+    for block in s.as_bytes().chunks(64) {
+        let count = |f: fn(u8) -> bool| block.iter().fold(0u8, |k, &b| k + u8::from(f(b)));
+        if count(|b| b.is_ascii_digit()) > 0 {
+            return true;
+        }
+        other |= count(|b| b >= 0xC0 && !(0xE3..=0xE9).contains(&b)) > 0;
+    }
+    other && s.chars().any(char::is_numeric)
+}
+
+/// Whether `LEAD` can match: it needs `は` or `が`, then `、` and a space
+/// (each optional) and a digit; `is_numeric` and `is_whitespace` hold every
+/// char of `\d` and `\s`.
+fn particle_before_digit(lead: &str) -> bool {
+    let digit_after = |(i, p): (usize, &str)| {
+        let rest = &lead[i + p.len()..];
+        let rest = rest.strip_prefix('、').unwrap_or(rest);
+        let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+        rest.starts_with(char::is_numeric)
+    };
+    // One char at a time: `str::find` of a single char skips ahead fast.
+    lead.match_indices('は').any(digit_after) || lead.match_indices('が').any(digit_after)
+}
+
+/// Whether `DATED_TITLE` can match: its date follows a space and starts with
+/// a digit or an era name (`令和`, `平成`), and every date holds a digit.
+fn space_before_date(heading: &str) -> bool {
+    let mut after_space = false;
+    has_digit(heading)
+        && heading.chars().any(|c| {
+            let starts = after_space && (maybe_digit(c) || c == '令' || c == '平');
+            after_space = c.is_whitespace();
+            starts
+        })
+}
+
+/// Whether `c` may be a `\d`: kana and kanji (U+3000..U+9FFF) hold none,
+/// and `is_numeric` holds every decimal digit.
+fn maybe_digit(c: char) -> bool {
+    c.is_ascii_digit()
+        || (!c.is_ascii() && !('\u{3000}'..='\u{9FFF}').contains(&c) && c.is_numeric())
+}
+
+/// Whether joining the lines of `lead` (by `str::lines`) that do not start
+/// with `By ` gives `lead` back: no such line, no `\r\n`, no final newline.
+fn lines_unchanged(lead: &str) -> bool {
+    let mut len = 0;
+    let mut kept = 0;
+    for l in lead.lines() {
+        if l.trim_start().starts_with("By ") {
+            return false;
+        }
+        len += l.len();
+        kept += 1;
+    }
+    // Joining drops bytes and never adds any: an equal length is an equal text.
+    len + kept.max(1) - 1 == lead.len()
+}
+
 /// The other organisations around the main victim in an article.
 pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexicon) -> Vec<Named> {
     let region = &text[from..floor_char(text, to.min(from + 3000))];
     let mut out: Vec<Named> = Vec::new();
+    if !ROLE_CUES.is_match(region) {
+        return out;
+    }
     // The contractor that was breached.
     for m in PROVIDER
         .find_iter(region)
@@ -692,10 +879,7 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexico
 /// A regulator's order: the company it is addressed to (`…株式会社X(法人番号…)に対し、…命令`).
 pub fn regulated_company(text: &str, from: usize, to: usize) -> Option<Named> {
     let region = &text[from..floor_char(text, to.min(from + 1500))];
-    if !["命令", "勧告", "処分", "指導"]
-        .iter()
-        .any(|w| region.contains(w))
-    {
+    if !ORDER_WORDS.is_match(region) {
         return None;
     }
     company_names(region).into_iter().find_map(|h| {
@@ -806,6 +990,62 @@ mod tests {
             let s = subject(&t, (0, 0), (0, t.len()), set.get("org_suffixes"));
             assert_eq!(s.map(|s| s.main.name), Some(issuer.to_string()), "{head}");
         }
+    }
+
+    /// The sentence ends as a plain scan over the chars finds them.
+    fn nth_sentence_end_by_chars(text: &str, from: usize, to: usize, n: usize) -> usize {
+        let mut count = 0;
+        for (i, c) in text[from..to].char_indices() {
+            if c == '。' || (c == '.' && text[from + i + 1..].starts_with(' ')) {
+                count += 1;
+                if count == n {
+                    return from + i + c.len_utf8();
+                }
+            }
+        }
+        floor_char(text, to.min(from + 1200)).max(from)
+    }
+
+    #[test]
+    fn sentence_ends_match_a_char_scan() {
+        let texts = [
+            "一文目。二文目。三文目。",
+            "First. Second. Third.",
+            "混在. です。English. 日本語。",
+            "v1.2 と 3.5 は区切りでない。次.",
+            "末尾のドット. ",
+            "句点なし",
+            "。。. . 。",
+            "",
+        ];
+        for t in texts {
+            for from in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                for to in (from..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                    for n in 0..4 {
+                        assert_eq!(
+                            nth_sentence_end(t, from, to, n),
+                            nth_sentence_end_by_chars(t, from, to, n),
+                            "{t:?} {from} {to} {n}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digit_and_date_prefilters_admit_every_match() {
+        assert!(has_digit("令和5年"));
+        assert!(has_digit("٣ أيام"));
+        assert!(!has_digit("数字なし"));
+        assert!(particle_before_digit("同社は、 3月1日、"));
+        assert!(!particle_before_digit("同社は 、3月1日、"));
+        assert!(space_before_date("お知らせ 令和5年4月1日 高松市"));
+        assert!(!space_before_date("お知らせ2023年4月1日高松市"));
+        assert!(lines_unchanged("one\ntwo"));
+        assert!(!lines_unchanged("one\r\ntwo"));
+        assert!(!lines_unchanged("one\n"));
+        assert!(!lines_unchanged("Hello\n  By Staff"));
     }
 
     #[test]

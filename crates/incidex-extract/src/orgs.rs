@@ -42,6 +42,16 @@ pub fn has_form(s: &str) -> bool {
 static NOT_NAMES: Lazy<Vec<&'static str>> =
     Lazy::new(|| crate::rule_words::words("name_rules.toml", "not_name"));
 
+/// [`NOT_NAMES`] and [`FORMS`] sorted, for the whole-name lookups of [`clean_name`].
+static NOT_NAMES_SORTED: Lazy<Vec<&'static str>> = Lazy::new(|| sorted(&NOT_NAMES));
+static FORMS_SORTED: Lazy<Vec<&'static str>> = Lazy::new(|| sorted(&FORMS));
+
+fn sorted(words: &[&'static str]) -> Vec<&'static str> {
+    let mut v = words.to_vec();
+    v.sort_unstable();
+    v
+}
+
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
 static NOT_IN_NAMES: Lazy<Vec<&'static str>> =
     Lazy::new(|| crate::rule_words::words("name_rules.toml", "not_in_name"));
@@ -77,13 +87,40 @@ static NAME_LABELS: Lazy<Vec<&'static str>> =
 static NAME_LEADS: Lazy<Vec<&'static str>> =
     Lazy::new(|| crate::rule_words::words("name_rules.toml", "name_lead"));
 
+/// An automaton that says whether any of `words` occurs (`is_match`).
+/// Leftmost-first semantics let it use a vectorised prefilter over the
+/// words; under the standard semantics it would step through every byte.
+pub fn any_word_finder<I, P>(
+    words: I,
+) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(words)
+}
+
+/// One automaton over [`NOT_IN_NAMES`]: one pass instead of a `contains` per word.
+static NOT_IN_NAME_FINDER: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    any_word_finder(NOT_IN_NAMES.iter()).expect("the built-in name rule words compile")
+});
+
 /// Trims a candidate and says whether it can be an organisation's name.
 pub fn clean_name(raw: &str) -> Option<String> {
+    clean_name_str(raw).map(str::to_string)
+}
+
+/// [`clean_name`] without the copy: the trimmed name as a slice of `raw`.
+pub fn clean_name_str(raw: &str) -> Option<&str> {
     let mut raw = raw.trim();
-    for label in NAME_LABELS.iter() {
-        if let Some(rest) = raw.strip_prefix(label) {
-            if rest.starts_with([' ', ':', ':', '\t', '　']) {
-                raw = rest.trim_start_matches([' ', ':', ':', '\t', '　']);
+    if may_start(raw, &LABEL_STARTS) {
+        for label in NAME_LABELS.iter() {
+            if let Some(rest) = raw.strip_prefix(label) {
+                if rest.starts_with([' ', ':', ':', '\t', '　']) {
+                    raw = rest.trim_start_matches([' ', ':', ':', '\t', '　']);
+                }
             }
         }
     }
@@ -93,29 +130,27 @@ pub fn clean_name(raw: &str) -> Option<String> {
             '「' | '」' | '『' | '』' | '"' | '、' | ',' | ':' | '・' | ' ' | '-' | '.'
         )
     });
-    for lead in NAME_LEADS.iter() {
-        if let Some(rest) = s.strip_prefix(lead) {
-            if rest.chars().count() >= 2 {
-                s = rest;
+    if may_start(s, &LEAD_STARTS) {
+        for lead in NAME_LEADS.iter() {
+            if let Some(rest) = s.strip_prefix(lead) {
+                if rest.chars().count() >= 2 {
+                    s = rest;
+                }
             }
         }
     }
     let s = s.trim();
-    let n = s.chars().count();
-    if !(2..=40).contains(&n) || NOT_NAMES.contains(&s) || FORMS.contains(&s) {
-        return None;
-    }
-    if s.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || s.chars()
-            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    // The cheap rejections come first: every check below only ever says no.
+    if !chars_within(s, 2, 40)
+        || NOT_NAMES_SORTED.binary_search(&s).is_ok()
+        || FORMS_SORTED.binary_search(&s).is_ok()
     {
         return None;
     }
-    // `福井県総務部情報政策課`: a department's name may hold any word.
-    let department = DEPARTMENT_ENDS.iter().any(|e| s.ends_with(e))
-        && s.chars().count() >= 4
-        && !s.chars().any(|c| is_hiragana(c) || c.is_whitespace());
-    if NOT_IN_NAMES.iter().any(|w| s.contains(w)) && !has_form(s) && !department {
+    if s.starts_with(|c: char| c.is_ascii_digit())
+        || s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    {
         return None;
     }
     if s.ends_with("男性")
@@ -129,7 +164,43 @@ pub fn clean_name(raw: &str) -> Option<String> {
     if s.contains('○') || s.contains('〇') || s.contains('●') || s.contains("XX") {
         return None;
     }
-    Some(s.to_string())
+    if NOT_IN_NAME_FINDER.is_match(s) && !has_form(s) && !is_department(s) {
+        return None;
+    }
+    Some(s)
+}
+
+/// The first chars of [`NAME_LABELS`] and of [`NAME_LEADS`] (`None` when a
+/// word is empty): a name that starts with none of them needs no prefix test.
+static LABEL_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&NAME_LABELS));
+static LEAD_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&NAME_LEADS));
+
+fn first_chars(words: &[&str]) -> Option<Vec<char>> {
+    words.iter().map(|w| w.chars().next()).collect()
+}
+
+/// Whether `s` may start with one of the words whose first chars are `starts`.
+fn may_start(s: &str, starts: &Option<Vec<char>>) -> bool {
+    match starts {
+        Some(starts) => s.chars().next().is_some_and(|c| starts.contains(&c)),
+        None => true,
+    }
+}
+
+/// Whether `s` has between `min` and `max` characters, counting only when
+/// its byte length leaves the answer open (a char is 1 to 4 bytes).
+fn chars_within(s: &str, min: usize, max: usize) -> bool {
+    if s.len() < min || s.len() > 4 * max {
+        return false;
+    }
+    (min..=max).contains(&s.chars().count())
+}
+
+/// `福井県総務部情報政策課`: a department's name may hold any word.
+fn is_department(s: &str) -> bool {
+    DEPARTMENT_ENDS.iter().any(|e| s.ends_with(e))
+        && s.chars().count() >= 4
+        && !s.chars().any(|c| is_hiragana(c) || c.is_whitespace())
 }
 
 /// The name that ends at `end` (exclusive): a run of name characters, widened
@@ -177,11 +248,11 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         .char_indices()
         .rev()
         .find(|&(i, c)| {
-            "円件人名年月日".contains(c)
+            matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
                 && head[start..start + i]
                     .chars()
                     .next_back()
-                    .is_some_and(|p| p.is_ascii_digit() || "万億千百".contains(p))
+                    .is_some_and(|p| p.is_ascii_digit() || matches!(p, '万' | '億' | '千' | '百'))
         })
         .map(|(i, c)| i + c.len_utf8())
     {
@@ -312,14 +383,32 @@ pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
 pub fn same_org(a: &str, b: &str) -> bool {
     let strip = |s: &str| {
         let mut s = s.to_lowercase();
-        for f in FORMS.iter() {
-            s = s.replace(f, "");
+        // Removing a form can join the text around it into another form, so
+        // the forms go one by one, each looked up in the text as it stands:
+        // one pass says which forms occur, again after each removal.
+        let mut present = forms_in(&s);
+        for (i, f) in FORMS.iter().enumerate() {
+            if present.get(i).copied().unwrap_or(false) {
+                s = s.replace(f, "");
+                present = forms_in(&s);
+            }
         }
         s.retain(|c| !c.is_whitespace() && c != '・');
         s
     };
     let (a, b) = (strip(a), strip(b));
     !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
+}
+
+/// Which of [`FORMS`] occur in `s`, by index.
+fn forms_in(s: &str) -> Vec<bool> {
+    let mut present = vec![false; FORMS.len()];
+    for m in FORM_ANY.find_overlapping_iter(s) {
+        if let Some(p) = present.get_mut(m.pattern().as_usize()) {
+            *p = true;
+        }
+    }
+    present
 }
 
 #[cfg(test)]
@@ -382,5 +471,8 @@ mod tests {
         assert!(same_org("株式会社ミナト精工", "ミナト精工"));
         assert!(same_org("(株)ミナト精工", "ミナト精工株式会社"));
         assert!(!same_org("ミナト精工", "北浜フーズ"));
+        // Removing one form can join another: each goes in turn, as before.
+        assert!(same_org("株式会社(株)株式会社ミナト", "ミナト"));
+        assert!(!same_org("株式会社", "ミナト"));
     }
 }
