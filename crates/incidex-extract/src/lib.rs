@@ -16,7 +16,6 @@ pub mod article;
 pub mod dates;
 pub mod fields;
 pub mod indicators;
-mod literals;
 pub mod normalize;
 pub mod numbers;
 pub mod orgs;
@@ -53,10 +52,9 @@ pub struct Ctx<'a> {
     /// Each lexicon and parser runs once over the whole document; reports, whose
     /// regions overlap, take the hits inside their region.
     scan: Scan<'a>,
-    /// Sentence ends and rule cue words, found on first use (documents with no
-    /// incident article never need them).
+    /// Sentence ends, found on first use (documents with no incident article
+    /// never need them).
     sentences: once_cell::unsync::OnceCell<text_index::SentenceEnds>,
-    cues: once_cell::unsync::OnceCell<text_index::CueIndex>,
 }
 
 struct Scan<'a> {
@@ -113,9 +111,8 @@ impl<'a> Ctx<'a> {
     }
     /// Whether a word of the cue list lies within `[from, to)` of the folded text.
     fn has_cue(&self, cue: text_index::Cue, from: usize, to: usize) -> bool {
-        self.cues
-            .get_or_init(|| text_index::CueIndex::new(&self.norm.text))
-            .has(cue, from, to)
+        let (dimension, value) = cue.source();
+        self.lex_in(dimension, from, to).any(|m| m.value == value)
     }
     pub fn indicators_in(
         &self,
@@ -149,17 +146,6 @@ static SEQUENCE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
 static ALSO: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
-/// Words of an article about a ransomware group's leak site, whose lines list victims.
-pub(crate) const LEAK_CONTEXT: &[&str] = &[
-    "リークサイト",
-    "被害組織",
-    "leak site",
-    "リスト",
-    "ランサムウェアギャング",
-];
-/// Verbs of a sentence that lists organisations which each disclosed an incident.
-pub(crate) const LIST_VERBS: &[&str] =
-    &["公表", "発表", "明らかに", "掲載", "announced", "disclosed"];
 static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?m)^[ \t]*([^\n()]{2,40}?)[ \t]*\(([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})\)[ \t]*$")
         .unwrap()
@@ -238,7 +224,6 @@ impl Extractor {
             doc_date,
             scan,
             sentences: Default::default(),
-            cues: Default::default(),
         };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();

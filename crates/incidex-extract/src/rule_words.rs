@@ -1,12 +1,12 @@
 //! The word lists that rules read as lists (company forms, name rules, date
 //! role cues, denials, letterhead units): the entries of the built-in
-//! lexicons of scope `names`, parsed once for the whole program and folded
+//! lexicons of scope `names` and `cues`, parsed once for the whole program and folded
 //! as text is (㈱ → (株)).
 
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 
-/// (file, value) → patterns, for every built-in lexicon of scope `names`.
+/// (file, value) → patterns, for every built-in lexicon of scope `names` or `cues`.
 static WORDS: Lazy<HashMap<(String, String), Vec<&'static str>>> = Lazy::new(|| {
     let mut out: HashMap<(String, String), Vec<&'static str>> = HashMap::new();
     for (file, text) in incidex_lexicon::BUILTIN {
@@ -15,7 +15,7 @@ static WORDS: Lazy<HashMap<(String, String), Vec<&'static str>>> = Lazy::new(|| 
         let Ok(parsed) = incidex_lexicon::LexiconFile::parse(file, text) else {
             continue;
         };
-        if parsed.meta.scope != "names" {
+        if parsed.meta.scope != "names" && parsed.meta.scope != "cues" {
             continue;
         }
         for e in parsed.entries {
@@ -31,7 +31,7 @@ static WORDS: Lazy<HashMap<(String, String), Vec<&'static str>>> = Lazy::new(|| 
     out
 });
 
-/// The patterns of one value of a built-in lexicon file of scope `names`.
+/// The patterns of one value of a built-in lexicon file of scope `names` or `cues`.
 pub fn words(file: &str, value: &str) -> Vec<&'static str> {
     WORDS
         .get(&(file.to_string(), value.to_string()))

@@ -1,15 +1,12 @@
-//! Indexes of one document, built once and asked many times: where its
-//! sentences end, and where the rule cue words (date roles, denials, clause
-//! breaks, listing verbs) stand.
+//! What the field rules ask of a document many times: where its sentences end,
+//! and which cue lists (date roles, denials, clause breaks, listing verbs) they
+//! ask about.
 //!
-//! The field rules ask "the sentence around this point" and "does this stretch
-//! hold a disclosure word" for every date, count and data-type match of every
-//! report. Scanning the sentence again for each question made those rules cost
-//! more than reading the document; answered from sorted positions each is a
-//! binary search.
-
-use crate::literals::LiteralSet;
-use once_cell::sync::Lazy;
+//! The rules ask "the sentence around this point" and "does this stretch hold a
+//! disclosure word" for every date, count and data-type match of every report.
+//! Scanning the sentence again for each question made them cost more than
+//! reading the document; the sentence ends are found once, the cue words come
+//! from the document's one lexicon scan, and each question is a binary search.
 
 /// A sentence is taken to be at most this many bytes on each side of a point, so
 /// that text without sentence ends costs linear, not quadratic, time.
@@ -90,7 +87,8 @@ pub fn first_chars(s: &str, n: usize) -> &str {
     }
 }
 
-/// The cue lists the rules ask about.
+/// The cue lists the rules ask about: values of the lexicons of scope `cues`,
+/// whose every occurrence the document's lexicon scan keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cue {
     DiscoveryStrong,
@@ -107,118 +105,21 @@ pub enum Cue {
     LeakContext,
 }
 
-/// Where each cue list comes from: a value of a rule lexicon (`date_roles.toml`,
-/// `denials.toml`), or the words given here.
-const SOURCES: &[(Cue, Source)] = &[
-    (
-        Cue::DiscoveryStrong,
-        Source::Rule("date_roles.toml", "discovery_strong"),
-    ),
-    (
-        Cue::DiscoveryWeak,
-        Source::Rule("date_roles.toml", "discovery_weak"),
-    ),
-    (
-        Cue::DiscoveryDenied,
-        Source::Rule("date_roles.toml", "discovery_denied"),
-    ),
-    (
-        Cue::Occurrence,
-        Source::Rule("date_roles.toml", "occurrence"),
-    ),
-    (
-        Cue::SingleOccurrence,
-        Source::Rule("date_roles.toml", "single_occurrence"),
-    ),
-    (
-        Cue::Disclosure,
-        Source::Rule("date_roles.toml", "disclosure"),
-    ),
-    (Cue::Denial, Source::Rule("denials.toml", "denial")),
-    (
-        Cue::ClauseBreak,
-        Source::Rule("denials.toml", "clause_break"),
-    ),
-    (Cue::ListVerb, Source::Words(crate::LIST_VERBS)),
-    (Cue::LeakContext, Source::Words(crate::LEAK_CONTEXT)),
-];
-
-enum Source {
-    Rule(&'static str, &'static str),
-    Words(&'static [&'static str]),
-}
-
-fn bit(cue: Cue) -> u16 {
-    1 << (cue as u16)
-}
-
-/// Every cue word of every list in one automaton; per pattern, the lists it is in.
-struct CueSet {
-    words: LiteralSet,
-    lists: Vec<u16>,
-}
-
-static CUES: Lazy<CueSet> = Lazy::new(|| {
-    let mut patterns: Vec<&'static str> = Vec::new();
-    let mut lists: Vec<u16> = Vec::new();
-    for (cue, source) in SOURCES {
-        let words = match source {
-            Source::Rule(file, value) => crate::rule_words::words(file, value),
-            Source::Words(words) => words.to_vec(),
-        };
-        for w in words {
-            match patterns.iter().position(|p| *p == w) {
-                Some(i) => lists[i] |= bit(*cue),
-                None => {
-                    patterns.push(w);
-                    lists.push(bit(*cue));
-                }
-            }
+impl Cue {
+    /// The lexicon dimension and value of the list.
+    pub fn source(self) -> (&'static str, &'static str) {
+        match self {
+            Cue::DiscoveryStrong => ("date_roles", "discovery_strong"),
+            Cue::DiscoveryWeak => ("date_roles", "discovery_weak"),
+            Cue::DiscoveryDenied => ("date_roles", "discovery_denied"),
+            Cue::Occurrence => ("date_roles", "occurrence"),
+            Cue::SingleOccurrence => ("date_roles", "single_occurrence"),
+            Cue::Disclosure => ("date_roles", "disclosure"),
+            Cue::Denial => ("denials", "denial"),
+            Cue::ClauseBreak => ("denials", "clause_break"),
+            Cue::ListVerb => ("list_cues", "list_verb"),
+            Cue::LeakContext => ("list_cues", "leak_context"),
         }
-    }
-    // The document is scanned once for all lists, every occurrence of every
-    // word (overlapping), so each list sees exactly what its own search would.
-    CueSet {
-        words: LiteralSet::new(patterns),
-        lists,
-    }
-});
-
-#[derive(Debug, Clone, Copy)]
-struct CueHit {
-    start: usize,
-    end: usize,
-    lists: u16,
-}
-
-/// Every occurrence of every cue word in one document, by start.
-pub struct CueIndex {
-    hits: Vec<CueHit>,
-}
-
-impl CueIndex {
-    pub fn new(text: &str) -> Self {
-        let set = &*CUES;
-        let mut hits: Vec<CueHit> = Vec::new();
-        // By start, and at one start by end: the order `has` searches in.
-        set.words.for_each_match(text, |start, end, w| {
-            hits.push(CueHit {
-                start,
-                end,
-                lists: set.lists[w],
-            })
-        });
-        CueIndex { hits }
-    }
-
-    /// Whether a word of `cue` lies wholly within `[from, to)`: what a search of
-    /// that list over `&text[from..to]` would say.
-    pub fn has(&self, cue: Cue, from: usize, to: usize) -> bool {
-        let lo = self.hits.partition_point(|h| h.start < from);
-        self.hits[lo..]
-            .iter()
-            .take_while(|h| h.start < to)
-            .any(|h| h.end <= to && h.lists & bit(cue) != 0)
     }
 }
 
@@ -279,23 +180,5 @@ mod tests {
         let all: Vec<usize> = ends.ends_within(text, 0, text.len()).collect();
         assert_eq!(all, vec![6, 10, 16]);
         assert_eq!(ends.ends_within(text, 7, text.len()).count(), 2);
-    }
-
-    #[test]
-    fn cue_lists_answer_as_their_own_search_would() {
-        let text = "5月12日に判明しましたが、流出は確認されておりません。4月に公表";
-        let idx = CueIndex::new(text);
-        let all = (0, text.len());
-        assert!(idx.has(Cue::DiscoveryStrong, all.0, all.1));
-        // `確認` is a weak discovery cue inside a denied one: both lists see it.
-        assert!(idx.has(Cue::DiscoveryWeak, all.0, all.1));
-        assert!(idx.has(Cue::DiscoveryDenied, all.0, all.1));
-        assert!(idx.has(Cue::ClauseBreak, all.0, all.1));
-        let disclosure = text.find("公表").unwrap();
-        assert!(idx.has(Cue::Disclosure, disclosure, text.len()));
-        assert!(idx.has(Cue::ListVerb, disclosure, text.len()));
-        // A word cut by the end of the range is not in it.
-        assert!(!idx.has(Cue::Disclosure, disclosure, text.len() - 1));
-        assert!(!idx.has(Cue::Disclosure, 0, disclosure));
     }
 }

@@ -10,8 +10,10 @@ pub struct Meta {
     pub dimension: String,
     #[serde(default)]
     pub description: String,
-    /// `text` (default): matched in running text; `names`: only inside names,
-    /// so the whole-document scan leaves it out.
+    /// `text` (default): matched in running text, leftmost-longest at ASCII word
+    /// boundaries; `names`: only inside names, so the whole-document scan leaves
+    /// it out; `cues`: words the rules look for around a date, a count or a
+    /// name: the document scan keeps every occurrence, written exactly so.
     #[serde(default = "text_scope")]
     pub scope: String,
 }

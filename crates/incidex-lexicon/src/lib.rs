@@ -61,6 +61,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("date_roles.toml", include_str!("../data/date_roles.toml")),
     ("denials.toml", include_str!("../data/denials.toml")),
+    ("list_cues.toml", include_str!("../data/list_cues.toml")),
     ("name_rules.toml", include_str!("../data/name_rules.toml")),
 ];
 
@@ -133,10 +134,18 @@ impl LexiconSet {
         for (dim, file) in &self.files {
             self.compiled.insert(dim.clone(), Lexicon::compile(file)?);
         }
-        let all: Vec<(&String, &Lexicon)> = self
+        // Words only looked for inside names stay out of the document scan;
+        // rule cues are in it, every occurrence kept.
+        let all: Vec<(&String, &Lexicon, bool)> = self
             .compiled
             .iter()
-            .filter(|(d, _)| self.files.get(*d).is_none_or(|f| f.meta.scope != "names"))
+            .filter_map(
+                |(d, lex)| match self.files.get(d).map(|f| f.meta.scope.as_str()) {
+                    Some("names") => None,
+                    Some("cues") => Some((d, lex, true)),
+                    _ => Some((d, lex, false)),
+                },
+            )
             .collect();
         self.combined = Some(Combined::build(&all)?);
         Ok(())
@@ -150,7 +159,8 @@ impl LexiconSet {
             .unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
     }
 
-    /// Every dimension's leftmost-longest matches in `text`, found in one pass.
+    /// Every dimension's leftmost-longest matches in `text` (for a `cues` lexicon,
+    /// every occurrence of its words), found in one pass.
     pub fn scan_all<'a>(&'a self, text: &str) -> BTreeMap<&'a str, Vec<LexMatch<'a>>> {
         let Some(c) = &self.combined else {
             return BTreeMap::new();

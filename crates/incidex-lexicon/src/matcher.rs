@@ -326,15 +326,21 @@ pub struct Combined {
     /// For each pattern of the automaton: (dimension index, target index).
     owners: Vec<(usize, usize)>,
     pub(crate) dims: Vec<String>,
+    /// Per dimension: whether it reports every occurrence as written (scope
+    /// `cues`) rather than its leftmost-longest matches at word boundaries.
+    every_occurrence: Vec<bool>,
 }
 
 impl Combined {
-    pub(crate) fn build(lexicons: &[(&String, &Lexicon)]) -> Result<Self, LexiconError> {
+    /// One automaton for `lexicons`: (dimension, lexicon, every occurrence).
+    pub(crate) fn build(lexicons: &[(&String, &Lexicon, bool)]) -> Result<Self, LexiconError> {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners = Vec::new();
         let mut dims = Vec::new();
-        for (d, (name, lex)) in lexicons.iter().enumerate() {
+        let mut every_occurrence = Vec::new();
+        for (d, (name, lex, every)) in lexicons.iter().enumerate() {
             dims.push((*name).clone());
+            every_occurrence.push(*every);
             for (t, p) in lex.patterns.iter().enumerate() {
                 patterns.push(p.clone());
                 owners.push((d, t));
@@ -345,6 +351,7 @@ impl Combined {
                 scanner: None,
                 owners,
                 dims,
+                every_occurrence,
             });
         }
         let scanner = Scanner::build(&patterns).map_err(|reason| LexiconError::Invalid {
@@ -355,16 +362,24 @@ impl Combined {
             scanner: Some(scanner),
             owners,
             dims,
+            every_occurrence,
         })
     }
 
-    /// Leftmost-longest matches per dimension, in the order of `self.dims`.
+    /// Per dimension, in the order of `self.dims`: its leftmost-longest matches,
+    /// or for a `cues` dimension every occurrence written exactly as a pattern
+    /// (the automaton ignores ASCII case), by start and then end.
     pub(crate) fn scan<'a>(&self, lexicons: &[&'a Lexicon], text: &str) -> Vec<Vec<LexMatch<'a>>> {
         let mut per_dim: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.dims.len()];
         if let Some(scanner) = &self.scanner {
             scanner.for_each_match(text.as_bytes(), |pattern, start, end| {
                 let (d, t) = self.owners[pattern];
-                if lexicons[d].targets[t].fits(text, start, end) {
+                let keep = if self.every_occurrence[d] {
+                    text.as_bytes().get(start..end) == Some(lexicons[d].patterns[t].as_bytes())
+                } else {
+                    lexicons[d].targets[t].fits(text, start, end)
+                };
+                if keep {
                     per_dim[d].push((start, end, t));
                 }
             });
@@ -372,9 +387,32 @@ impl Combined {
         per_dim
             .into_iter()
             .enumerate()
-            .map(|(d, hits)| leftmost_longest(hits, &lexicons[d].targets))
+            .map(|(d, hits)| {
+                if self.every_occurrence[d] {
+                    every_match(hits, &lexicons[d].targets)
+                } else {
+                    leftmost_longest(hits, &lexicons[d].targets)
+                }
+            })
             .collect()
     }
+}
+
+/// All hits `(start, end, target)`, by start and then end.
+fn every_match(mut hits: Vec<(usize, usize, usize)>, targets: &[Target]) -> Vec<LexMatch<'_>> {
+    hits.sort_by_key(|&(s, e, _)| (s, e));
+    hits.into_iter()
+        .map(|(s, e, t)| {
+            let tg = &targets[t];
+            LexMatch {
+                value: &tg.value,
+                tag: &tg.tag,
+                weight: tg.weight,
+                start: s,
+                end: e,
+            }
+        })
+        .collect()
 }
 
 /// Folds a pattern the way the extractor folds text: NFKC (full-width to ASCII).

@@ -124,3 +124,30 @@ fn ascii_patterns_match_only_whole_words() {
     assert!(lex.values_in("VPNs and the VPN gateway").contains(&"vpn"));
     assert!(lex.values_in("SVPNX").is_empty());
 }
+
+/// A lexicon of scope `cues` keeps every occurrence of its words in the document
+/// scan, nested and overlapping ones too, but only as written (the scan itself
+/// ignores ASCII case); a `text` lexicon keeps its leftmost-longest matches.
+#[test]
+fn cue_lexicons_keep_every_occurrence_as_written() {
+    let mut set = LexiconSet::builtin().unwrap();
+    let cues = "[meta]\ndimension = \"test_cues\"\nscope = \"cues\"\n\n[[entry]]\nvalue = \"seen\"\npatterns = [\"確認\", \"確認されていない\", \"but\"]\n";
+    set.add_text("test_cues.toml", cues).unwrap();
+    let text = "流出は確認されていないが、確認中。But but";
+    let scan = set.scan_all(text);
+    let found: Vec<&str> = scan["test_cues"]
+        .iter()
+        .map(|m| &text[m.start..m.end])
+        .collect();
+    assert_eq!(found, ["確認", "確認されていない", "確認", "but"]);
+    let as_text = cues
+        .replace("\"cues\"", "\"text\"")
+        .replace("test_cues", "test_words");
+    set.add_text("test_words.toml", &as_text).unwrap();
+    let scan = set.scan_all(text);
+    let found: Vec<&str> = scan["test_words"]
+        .iter()
+        .map(|m| &text[m.start..m.end])
+        .collect();
+    assert_eq!(found, ["確認されていない", "確認", "But", "but"]);
+}
