@@ -59,6 +59,9 @@ pub struct Ctx<'a> {
 
 struct Scan<'a> {
     lex: std::collections::BTreeMap<&'a str, Vec<incidex_lexicon::LexMatch<'a>>>,
+    /// The matches of the cue lexicons (`text_index::CUE_DIMENSIONS`), asked for
+    /// around every date and data type: kept apart to skip the lookup by name.
+    cues: Vec<Vec<incidex_lexicon::LexMatch<'a>>>,
     counts: Vec<numbers::CountHit>,
     money: Vec<numbers::MoneyHit>,
     indicators: Vec<indicators::IndicatorHit>,
@@ -111,8 +114,9 @@ impl<'a> Ctx<'a> {
     }
     /// Whether a word of the cue list lies within `[from, to)` of the folded text.
     fn has_cue(&self, cue: text_index::Cue, from: usize, to: usize) -> bool {
-        let (dimension, value) = cue.source();
-        self.lex_in(dimension, from, to).any(|m| m.value == value)
+        let (list, value) = cue.source();
+        let all = self.scan.cues.get(list).map(Vec::as_slice).unwrap_or(&[]);
+        within(all, from, to, |m| (m.start, m.end)).any(|m| m.value == value)
     }
     pub fn indicators_in(
         &self,
@@ -211,8 +215,14 @@ impl Extractor {
             .or_else(|| document_year(&hits))
             .unwrap_or_else(current_year);
         let t0 = norm.text.as_str();
+        let mut lex = self.lex.scan_all(t0);
+        let cues = text_index::CUE_DIMENSIONS
+            .iter()
+            .map(|d| lex.remove(d).unwrap_or_default())
+            .collect();
         let scan = Scan {
-            lex: self.lex.scan_all(t0),
+            lex,
+            cues,
             counts: numbers::find_counts(t0),
             money: numbers::find_money(t0),
             indicators: indicators::find_indicators(t0),

@@ -105,20 +105,23 @@ pub enum Cue {
     LeakContext,
 }
 
+/// The lexicons of scope `cues` the rules ask about, by index.
+pub const CUE_DIMENSIONS: [&str; 3] = ["date_roles", "denials", "list_cues"];
+
 impl Cue {
-    /// The lexicon dimension and value of the list.
-    pub fn source(self) -> (&'static str, &'static str) {
+    /// The lexicon (an index into [`CUE_DIMENSIONS`]) and value of the list.
+    pub fn source(self) -> (usize, &'static str) {
         match self {
-            Cue::DiscoveryStrong => ("date_roles", "discovery_strong"),
-            Cue::DiscoveryWeak => ("date_roles", "discovery_weak"),
-            Cue::DiscoveryDenied => ("date_roles", "discovery_denied"),
-            Cue::Occurrence => ("date_roles", "occurrence"),
-            Cue::SingleOccurrence => ("date_roles", "single_occurrence"),
-            Cue::Disclosure => ("date_roles", "disclosure"),
-            Cue::Denial => ("denials", "denial"),
-            Cue::ClauseBreak => ("denials", "clause_break"),
-            Cue::ListVerb => ("list_cues", "list_verb"),
-            Cue::LeakContext => ("list_cues", "leak_context"),
+            Cue::DiscoveryStrong => (0, "discovery_strong"),
+            Cue::DiscoveryWeak => (0, "discovery_weak"),
+            Cue::DiscoveryDenied => (0, "discovery_denied"),
+            Cue::Occurrence => (0, "occurrence"),
+            Cue::SingleOccurrence => (0, "single_occurrence"),
+            Cue::Disclosure => (0, "disclosure"),
+            Cue::Denial => (1, "denial"),
+            Cue::ClauseBreak => (1, "clause_break"),
+            Cue::ListVerb => (2, "list_verb"),
+            Cue::LeakContext => (2, "leak_context"),
         }
     }
 }
