@@ -3,6 +3,7 @@
 //! Years that are not written are resolved from context: the range they end,
 //! the last date of the same report, or the document year.
 
+use crate::numbers::{has_ascii_letters, scan_to, ASCII_DIGIT};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -114,8 +115,8 @@ fn month_of(name: &str) -> u32 {
         .unwrap_or(0)
 }
 
-fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
-    s.and_then(|m| m.as_str().parse().ok())
+fn num(s: Option<&str>) -> Option<u32> {
+    s.and_then(|m| m.parse().ok())
 }
 
 /// A plausible month and day; month 0 stands for a bare day (`10日`) whose month comes from context.
@@ -133,15 +134,9 @@ fn next_char(text: &str, at: usize) -> Option<char> {
 
 fn relative_before(text: &str, at: usize) -> Relative {
     let head = &text[..at];
-    let tail: String = head
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let t = tail.trim_end_matches('の');
+    // The last four characters, as a slice of the text: no copy.
+    let from = head.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    let t = head[from..].trim_end_matches('の');
     if t.ends_with("昨年") || t.ends_with("前年") || t.ends_with("去年") {
         Relative::LastYear
     } else if t.ends_with("今年") || t.ends_with("本年") {
@@ -155,9 +150,90 @@ fn relative_before(text: &str, at: usize) -> Relative {
     }
 }
 
-/// A date regex, the text it searches, and the test that its match is glued to
-/// something else.
-type FullDateForm<'a> = (&'a Regex, &'a str, &'a dyn Fn(usize, usize) -> bool);
+/// A date form: its regex and, for the forms that need no more, a matcher
+/// that finds the same matches when every digit of the window is ASCII.
+struct Form {
+    re: &'static Lazy<Regex>,
+    ascii: Option<AsciiMatcher>,
+}
+
+const ERA_FORM: Form = Form {
+    re: &ERA,
+    ascii: None,
+};
+const YMD_JA_FORM: Form = Form {
+    re: &YMD_JA,
+    ascii: Some(ascii::year_month_day_ja),
+};
+const YMD_NUM_FORM: Form = Form {
+    re: &YMD_NUM,
+    ascii: Some(ascii::year_month_day_num),
+};
+const EN_MDY_FORM: Form = Form {
+    re: &EN_MDY,
+    ascii: None,
+};
+const EN_DMY_FORM: Form = Form {
+    re: &EN_DMY,
+    ascii: None,
+};
+const EN_MY_FORM: Form = Form {
+    re: &EN_MY,
+    ascii: None,
+};
+const MD_JA_FORM: Form = Form {
+    re: &MD_JA,
+    ascii: Some(ascii::month_day_ja),
+};
+const MD_SLASH_FORM: Form = Form {
+    re: &MD_SLASH,
+    ascii: Some(ascii::month_day_slash),
+};
+const M_JA_FORM: Form = Form {
+    re: &M_JA,
+    ascii: Some(ascii::month_ja),
+};
+const D_JA_FORM: Form = Form {
+    re: &D_JA,
+    ascii: Some(ascii::day_ja),
+};
+
+/// Finds the matches of a form in a window (as bytes) into a list.
+type AsciiMatcher = fn(&[u8], &mut Vec<FormMatch>);
+
+/// One match of a form in a window: its span and the spans of its groups
+/// (group `i` at `groups[i - 1]`), in bytes of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FormMatch {
+    start: usize,
+    end: usize,
+    groups: [Option<(usize, usize)>; 4],
+}
+
+impl FormMatch {
+    fn group<'w>(&self, w: &'w str, i: usize) -> Option<&'w str> {
+        let (s, e) = (*self.groups.get(i.checked_sub(1)?)?)?;
+        w.get(s..e)
+    }
+}
+
+/// The matches of `form` in `w`, in order, into `out` (emptied first).
+/// `ascii_digits` says that no character of `w` outside ASCII can be a digit.
+fn form_matches(form: &Form, w: &str, ascii_digits: bool, out: &mut Vec<FormMatch>) {
+    out.clear();
+    match form.ascii {
+        Some(find) if ascii_digits => find(w.as_bytes(), out),
+        _ => out.extend(form.re.captures_iter(w).filter_map(|c| {
+            let whole = c.get(0)?;
+            let span = |i: usize| c.get(i).map(|m| (m.start(), m.end()));
+            Some(FormMatch {
+                start: whole.start(),
+                end: whole.end(),
+                groups: [span(1), span(2), span(3), span(4)],
+            })
+        })),
+    }
+}
 
 /// Every date mention in `text`, in order, overlapping forms removed.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
@@ -176,37 +252,45 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             hits.push(h);
         }
     };
-    // Cheap literal checks spare the regexes a pass over text that cannot match.
-    let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
-    let english = text.bytes().filter(u8::is_ascii_alphabetic).take(8).count() >= 8;
-    let era = has(&["令和", "平成", "昭和"]);
-    let month_ja = has(&["月"]);
-    let slash = has(&["/"]);
-    let day_ja = has(&["日"]);
-    // Every date form holds a digit: the regexes run only over small windows
+    let english = has_ascii_letters(text, 8);
+    let mut found: Vec<FormMatch> = Vec::new();
+    // Every date form holds a digit: the forms run only over small windows
     // around the runs of digits, not over all the text.
     for (ws, we) in digit_windows(text, 16, 24) {
         let w = &text[ws..we];
-        for c in ERA.captures_iter(if era { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
-            let base = match &c[1] {
-                "令和" => 2018,
-                "平成" => 1988,
+        // Each form runs only on a window holding the characters it cannot match
+        // without.
+        let cue = Cues::of(w);
+        let ascii = !cue.other_digit;
+        let era = cue.year_ja && cue.month_ja && ERA_NAMES.iter().any(|n| w.contains(n));
+        let month_name = english && cue.month_name;
+        let run = |form: &Form, wanted: bool, buf: &mut Vec<FormMatch>| {
+            if wanted {
+                form_matches(form, w, ascii, buf);
+            } else {
+                buf.clear();
+            }
+            std::mem::take(buf)
+        };
+        let era_hits = run(&ERA_FORM, era, &mut found);
+        for m in &era_hits {
+            let base = match m.group(w, 1) {
+                Some("令和") => 2018,
+                Some("平成") => 1988,
                 _ => 1925,
             };
-            let n: i32 = if &c[2] == "元" {
-                1
-            } else {
-                c[2].parse().unwrap_or(0)
+            let n: i32 = match m.group(w, 2) {
+                Some("元") => 1,
+                g => g.and_then(|g| g.parse().ok()).unwrap_or(0),
             };
-            let (Some(month), day) = (num(c.get(3)), num(c.get(4))) else {
+            let (Some(month), day) = (num(m.group(w, 3)), num(m.group(w, 4))) else {
                 continue;
             };
             push(
                 &mut hits,
                 DateHit {
-                    start: ws + m.start(),
-                    end: ws + m.end(),
+                    start: ws + m.start,
+                    end: ws + m.end,
                     year: Some(base + n),
                     month,
                     day,
@@ -214,6 +298,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 },
             );
         }
+        found = era_hits;
         // `2023年5月12日` and `2023/5/12`: the same year-month-day captures; a digit or a
         // letter glued to either side makes them part of something else.
         let glued_ja = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
@@ -221,25 +306,25 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             prev_char(text, s).is_some_and(|p| p.is_ascii_alphanumeric())
                 || next_char(text, e).is_some_and(|p| p.is_ascii_digit())
         };
-        let full: [FullDateForm; 2] = [
-            (&YMD_JA, if month_ja { w } else { "" }, &glued_ja),
-            (&YMD_NUM, w, &glued_num),
+        let full: [DateForm; 2] = [
+            (&YMD_JA_FORM, cue.year_ja && cue.month_ja, &glued_ja),
+            (&YMD_NUM_FORM, cue.digit_sep, &glued_num),
         ];
-        for (re, haystack, glued) in full {
-            for c in re.captures_iter(haystack) {
-                let m = c.get(0).unwrap_or_else(|| unreachable!());
-                let year: i32 = c[1].parse().unwrap_or(0);
-                let (Some(month), day) = (num(c.get(2)), num(c.get(3))) else {
+        for (form, wanted, glued) in full {
+            let form_hits = run(form, wanted, &mut found);
+            for m in &form_hits {
+                let year: i32 = m.group(w, 1).and_then(|y| y.parse().ok()).unwrap_or(0);
+                let (Some(month), day) = (num(m.group(w, 2)), num(m.group(w, 3))) else {
                     continue;
                 };
-                if glued(ws + m.start(), ws + m.end()) || !(1900..=2100).contains(&year) {
+                if glued(ws + m.start, ws + m.end) || !(1900..=2100).contains(&year) {
                     continue;
                 }
                 push(
                     &mut hits,
                     DateHit {
-                        start: ws + m.start(),
-                        end: ws + m.end(),
+                        start: ws + m.start,
+                        end: ws + m.end,
                         year: Some(year),
                         month,
                         day,
@@ -247,21 +332,23 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                     },
                 );
             }
+            found = form_hits;
         }
-        for c in EN_MDY.captures_iter(if english { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
-            let month = month_of(&c[1]);
-            let day = num(c.get(2));
-            let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        let form_hits = run(&EN_MDY_FORM, month_name, &mut found);
+        for m in &form_hits {
+            let name = m.group(w, 1).unwrap_or("");
+            let month = month_of(name);
+            let day = num(m.group(w, 2));
+            let year = m.group(w, 3).and_then(|y| y.parse().ok());
             // "May 5" alone is too often not a date ("may 5 users"): require a year for May without a capital.
-            if c[1].starts_with('m') && c[1].len() == 3 && year.is_none() {
+            if name.starts_with('m') && name.len() == 3 && year.is_none() {
                 continue;
             }
             push(
                 &mut hits,
                 DateHit {
-                    start: ws + m.start(),
-                    end: ws + m.end(),
+                    start: ws + m.start,
+                    end: ws + m.end,
                     year,
                     month,
                     day,
@@ -269,34 +356,37 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 },
             );
         }
-        for c in EN_DMY.captures_iter(if english { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
+        found = form_hits;
+        let form_hits = run(&EN_DMY_FORM, month_name, &mut found);
+        for m in &form_hits {
             push(
                 &mut hits,
                 DateHit::at(
-                    ws + m.start(),
-                    ws + m.end(),
-                    c[3].parse().ok(),
-                    month_of(&c[2]),
-                    num(c.get(1)),
+                    ws + m.start,
+                    ws + m.end,
+                    m.group(w, 3).and_then(|y| y.parse().ok()),
+                    month_of(m.group(w, 2).unwrap_or("")),
+                    num(m.group(w, 1)),
                     Relative::None,
                 ),
             );
         }
-        for c in EN_MY.captures_iter(if english { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
+        found = form_hits;
+        let form_hits = run(&EN_MY_FORM, month_name, &mut found);
+        for m in &form_hits {
             push(
                 &mut hits,
                 DateHit::at(
-                    ws + m.start(),
-                    ws + m.end(),
-                    c[2].parse().ok(),
-                    month_of(&c[1]),
+                    ws + m.start,
+                    ws + m.end,
+                    m.group(w, 2).and_then(|y| y.parse().ok()),
+                    month_of(m.group(w, 1).unwrap_or("")),
                     None,
                     Relative::None,
                 ),
             );
         }
+        found = form_hits;
         // `6月6日` and `3/4`: month and day without a year; a digit (or, around a
         // slash, a character of a path, URL or fraction) glued to them makes them
         // part of something else.
@@ -309,14 +399,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 n.is_ascii_alphanumeric() || matches!(n, '/' | '.' | '%' | '_' | '-')
             })
         };
-        let month_day: [FullDateForm; 2] = [
-            (&MD_JA, if month_ja { w } else { "" }, &glued_md),
-            (&MD_SLASH, if slash { w } else { "" }, &glued_slash),
+        let month_day: [DateForm; 2] = [
+            (&MD_JA_FORM, cue.month_ja && cue.day_ja, &glued_md),
+            (&MD_SLASH_FORM, cue.digit_slash, &glued_slash),
         ];
-        for (re, haystack, glued) in month_day {
-            for c in re.captures_iter(haystack) {
-                let m = c.get(0).unwrap_or_else(|| unreachable!());
-                let (s, e) = (ws + m.start(), ws + m.end());
+        for (form, wanted, glued) in month_day {
+            let form_hits = run(form, wanted, &mut found);
+            for m in &form_hits {
+                let (s, e) = (ws + m.start, ws + m.end);
                 if glued(s, e) {
                     continue;
                 }
@@ -326,19 +416,20 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                         s,
                         e,
                         None,
-                        num(c.get(1)).unwrap_or(0),
-                        num(c.get(2)),
+                        num(m.group(w, 1)).unwrap_or(0),
+                        num(m.group(w, 2)),
                         relative_before(text, s),
                     ),
                 );
             }
+            found = form_hits;
         }
-        for c in M_JA.captures_iter(if month_ja { w } else { "" }) {
-            let m = c.get(0).unwrap_or_else(|| unreachable!());
-            if prev_char(text, ws + m.start()).is_some_and(|p| p.is_ascii_digit() || p == '第') {
+        let form_hits = run(&M_JA_FORM, cue.month_ja, &mut found);
+        for m in &form_hits {
+            if prev_char(text, ws + m.start).is_some_and(|p| p.is_ascii_digit() || p == '第') {
                 continue;
             }
-            let n = next_char(text, ws + m.end());
+            let n = next_char(text, ws + m.end);
             if n.is_some_and(|n| {
                 n.is_ascii_digit() || n == '日' || n == '分' || n == '間' || n == '額'
             }) {
@@ -347,41 +438,348 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             push(
                 &mut hits,
                 DateHit::at(
-                    ws + m.start(),
-                    ws + m.end(),
+                    ws + m.start,
+                    ws + m.end,
                     None,
-                    num(c.get(1)).unwrap_or(0),
+                    num(m.group(w, 1)).unwrap_or(0),
                     None,
-                    relative_before(text, ws + m.start()),
+                    relative_before(text, ws + m.start),
                 ),
             );
         }
-        for c in D_JA.captures_iter(if day_ja { w } else { "" }) {
-            let (Some(whole), Some(d)) = (c.get(0), c.get(1)) else {
+        found = form_hits;
+        let form_hits = run(&D_JA_FORM, cue.day_ja, &mut found);
+        for m in &form_hits {
+            let Some((_, d_end)) = m.groups[0] else {
                 continue;
             };
-            if prev_char(text, ws + whole.start())
+            if prev_char(text, ws + m.start)
                 .is_some_and(|p| p.is_ascii_digit() || p == '月' || p == '第' || p == '~')
             {
                 continue;
             }
             // Only the day and 日: the cue after it belongs to the sentence.
-            let end = (ws + d.end()) + '日'.len_utf8();
+            let end = (ws + d_end) + '日'.len_utf8();
             push(
                 &mut hits,
                 DateHit {
-                    start: ws + whole.start(),
+                    start: ws + m.start,
                     end,
                     year: None,
                     month: 0,
-                    day: num(Some(d)),
+                    day: num(m.group(w, 1)),
                     relative: Relative::None,
                 },
             );
         }
+        found = form_hits;
     }
     hits.sort_by_key(|h| h.start);
     hits
+}
+
+/// A date form, whether its window holds what it needs, and the test that its
+/// match is glued to something else.
+type DateForm<'a> = (&'a Form, bool, &'a dyn Fn(usize, usize) -> bool);
+
+const ERA_NAMES: [&str; 3] = ["令和", "平成", "昭和"];
+
+/// The characters of a window that the date forms need. Every test is a
+/// necessary condition of a form's match, so a form whose cue is missing
+/// cannot match and need not run.
+#[derive(Default)]
+struct Cues {
+    /// `年`
+    year_ja: bool,
+    /// `月`
+    month_ja: bool,
+    /// `日`
+    day_ja: bool,
+    /// `/`, `.` or `-` between two characters that may be digits.
+    digit_sep: bool,
+    /// `/` between two characters that may be digits.
+    digit_slash: bool,
+    /// A character outside ASCII that may be a digit (`\d` is Unicode): one
+    /// outside U+2000..U+9FFF.
+    other_digit: bool,
+    /// The first three letters of an English month name, in any case, or a
+    /// long s (`ſ`), which case-insensitive matching takes for `s`.
+    month_name: bool,
+}
+
+impl Cues {
+    fn of(w: &str) -> Cues {
+        let b = w.as_bytes();
+        let mut cue = Cues::default();
+        // `\d` is Unicode: any non-ASCII byte may belong to a digit.
+        let digitish = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_digit() || x >= 0x80);
+        // One character at a time (the window starts on a character): a
+        // multi-byte character is looked at by its first byte only.
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
+            match x {
+                0xE5 if b.get(i + 1..i + 3) == Some(&[0xB9, 0xB4]) => cue.year_ja = true,
+                0xE6 => match b.get(i + 1..i + 3) {
+                    Some([0x9C, 0x88]) => cue.month_ja = true,
+                    Some([0x97, 0xA5]) => cue.day_ja = true,
+                    _ => {}
+                },
+                b'/' | b'.' | b'-' if i > 0 && digitish(b.get(i - 1)) && digitish(b.get(i + 1)) => {
+                    cue.digit_sep = true;
+                    cue.digit_slash |= x == b'/';
+                }
+                0xC5 if b.get(i + 1) == Some(&0xBF) => {
+                    cue.month_name = true;
+                    cue.other_digit = true;
+                }
+                0xC2..=0xE1 | 0xEA..=0xF4 => cue.other_digit = true,
+                _ if x.is_ascii_alphabetic() && !cue.month_name => {
+                    cue.month_name = b.get(i..i + 3).is_some_and(is_month_prefix);
+                }
+                _ => {}
+            }
+            i += char_len(x);
+        }
+        cue
+    }
+}
+
+/// The length of the UTF-8 character whose first byte is `lead` (1 for a
+/// continuation byte, so that a scan off a character boundary moves on).
+fn char_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+fn is_month_prefix(three: &[u8]) -> bool {
+    // Most letters start no month name: one test spares the twelve comparisons.
+    if !matches!(
+        three.first().map(u8::to_ascii_lowercase),
+        Some(b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd')
+    ) {
+        return false;
+    }
+    const M: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    M.iter().any(|m| three.eq_ignore_ascii_case(&m[..]))
+}
+
+/// Matchers for the Japanese and numeric forms that find exactly what their
+/// regexes find (leftmost first, then on from the end of each match) in a
+/// window whose digits are all ASCII. Every character of these forms but the
+/// digits is a fixed one, so a match is found from the place of that
+/// character: `年`, `月`, `日`, `/` or a separator.
+mod ascii {
+    use super::FormMatch;
+
+    const YEAR: &[u8] = "年".as_bytes();
+    const MONTH: &[u8] = "月".as_bytes();
+    const DAY: &[u8] = "日".as_bytes();
+    /// What may follow the day of `D_JA`, in the order of its alternation.
+    const DAY_CUES: [&str; 12] = [
+        "午前", "午後", "、", ",", "に", "から", "まで", "現在", "(", "未明", "夜", "朝",
+    ];
+
+    /// The first place at or after `from` where `b` holds `what`.
+    fn find(b: &[u8], from: usize, what: &[u8]) -> Option<usize> {
+        let rest = b.get(from..)?;
+        let at = rest.windows(what.len()).position(|x| x == what)?;
+        Some(from + at)
+    }
+
+    fn is_at(b: &[u8], at: usize, what: &[u8]) -> bool {
+        b.get(at..).is_some_and(|r| r.starts_with(what))
+    }
+
+    /// The number of ASCII digits just before `at`, none before `floor`.
+    fn digits_before(b: &[u8], at: usize, floor: usize) -> usize {
+        b.get(floor..at).map_or(0, |h| {
+            h.iter().rev().take_while(|x| x.is_ascii_digit()).count()
+        })
+    }
+
+    /// The number of ASCII digits from `at` on.
+    fn digits_from(b: &[u8], at: usize) -> usize {
+        b.get(at..)
+            .map_or(0, |t| t.iter().take_while(|x| x.is_ascii_digit()).count())
+    }
+
+    /// `\d{1,2}` then `what` from `at`: the digits' end when they are there.
+    fn one_or_two_then(b: &[u8], at: usize, what: &[u8]) -> Option<usize> {
+        let n = digits_from(b, at);
+        ((1..=2).contains(&n) && is_at(b, at + n, what)).then_some(at + n)
+    }
+
+    fn is_separator(b: &[u8], at: usize) -> bool {
+        matches!(b.get(at), Some(b'/' | b'.' | b'-'))
+    }
+
+    /// Calls `each(anchor, floor)` for every place of `anchor` in order, where
+    /// `floor` is the end of the last match; `each` gives the end of its match.
+    fn each_anchor(
+        b: &[u8],
+        anchor: impl Fn(&[u8], usize) -> Option<usize>,
+        mut each: impl FnMut(usize, usize) -> Option<usize>,
+    ) {
+        let (mut floor, mut from) = (0, 0);
+        while let Some(at) = anchor(b, from) {
+            match each(at, floor) {
+                Some(end) => (floor, from) = (end, end),
+                None => from = at + 1,
+            }
+        }
+    }
+
+    /// `(\d{1,2})月`
+    pub(super) fn month_ja(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| find(b, from, MONTH),
+            |at, floor| {
+                let start = at - digits_before(b, at, floor).min(2);
+                let end = at + MONTH.len();
+                (start < at).then(|| {
+                    out.push(FormMatch {
+                        start,
+                        end,
+                        groups: [Some((start, at)), None, None, None],
+                    });
+                    end
+                })
+            },
+        );
+    }
+
+    /// `(\d{1,2})日(?:午前|午後|、|,|に|から|まで|現在|\(|未明|夜|朝)`
+    pub(super) fn day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| find(b, from, DAY),
+            |at, floor| {
+                let start = at - digits_before(b, at, floor).min(2);
+                let after = at + DAY.len();
+                let cue = DAY_CUES.iter().find(|c| is_at(b, after, c.as_bytes()))?;
+                let end = after + cue.len();
+                (start < at).then(|| {
+                    out.push(FormMatch {
+                        start,
+                        end,
+                        groups: [Some((start, at)), None, None, None],
+                    });
+                    end
+                })
+            },
+        );
+    }
+
+    /// `(\d{1,2})月(\d{1,2})日`
+    pub(super) fn month_day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| find(b, from, MONTH),
+            |at, floor| {
+                let start = at - digits_before(b, at, floor).min(2);
+                let day_from = at + MONTH.len();
+                let day_end = one_or_two_then(b, day_from, DAY)?;
+                let end = day_end + DAY.len();
+                (start < at).then(|| {
+                    out.push(FormMatch {
+                        start,
+                        end,
+                        groups: [Some((start, at)), Some((day_from, day_end)), None, None],
+                    });
+                    end
+                })
+            },
+        );
+    }
+
+    /// `(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?`
+    pub(super) fn year_month_day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| find(b, from, YEAR),
+            |at, floor| {
+                if digits_before(b, at, floor) < 4 {
+                    return None;
+                }
+                let start = at - 4;
+                let month_from = at + YEAR.len();
+                let month_end = one_or_two_then(b, month_from, MONTH)?;
+                let day_from = month_end + MONTH.len();
+                let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
+                let end = day.map_or(day_from, |(_, e)| e + DAY.len());
+                out.push(FormMatch {
+                    start,
+                    end,
+                    groups: [Some((start, at)), Some((month_from, month_end)), day, None],
+                });
+                Some(end)
+            },
+        );
+    }
+
+    /// `(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})`
+    pub(super) fn year_month_day_num(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| (from..b.len()).find(|&i| is_separator(b, i)),
+            |at, floor| {
+                if digits_before(b, at, floor) < 4 {
+                    return None;
+                }
+                let start = at - 4;
+                let month_from = at + 1;
+                let n = digits_from(b, month_from);
+                if !(1..=2).contains(&n) || !is_separator(b, month_from + n) {
+                    return None;
+                }
+                let month_end = month_from + n;
+                let day_from = month_end + 1;
+                let day_end = day_from + digits_from(b, day_from).min(2);
+                (day_end > day_from).then(|| {
+                    out.push(FormMatch {
+                        start,
+                        end: day_end,
+                        groups: [
+                            Some((start, at)),
+                            Some((month_from, month_end)),
+                            Some((day_from, day_end)),
+                            None,
+                        ],
+                    });
+                    day_end
+                })
+            },
+        );
+    }
+
+    /// `(\d{1,2})/(\d{1,2})`
+    pub(super) fn month_day_slash(b: &[u8], out: &mut Vec<FormMatch>) {
+        each_anchor(
+            b,
+            |b, from| (from..b.len()).find(|&i| b[i] == b'/'),
+            |at, floor| {
+                let start = at - digits_before(b, at, floor).min(2);
+                let day_from = at + 1;
+                let day_end = day_from + digits_from(b, day_from).min(2);
+                (start < at && day_end > day_from).then(|| {
+                    out.push(FormMatch {
+                        start,
+                        end: day_end,
+                        groups: [Some((start, at)), Some((day_from, day_end)), None, None],
+                    });
+                    day_end
+                })
+            },
+        );
+    }
 }
 
 /// `[start, end)` windows reaching `before` bytes before and `after` bytes after
@@ -389,13 +787,9 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
 fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
+    let mut from = 0;
+    while let Some(start) = scan_to(bytes, from, &ASCII_DIGIT) {
+        let mut i = start;
         while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
@@ -411,6 +805,7 @@ fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)>
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => out.push((s, e)),
         }
+        from = i;
     }
     out
 }
@@ -554,6 +949,43 @@ mod tests {
             isos("discovered in May 2019 and disclosed on 3 March 2020", 2020),
             ["2019-05", "2020-03-03"]
         );
+    }
+
+    /// Random windows over the characters the forms care about: each ASCII
+    /// matcher finds what its regex finds.
+    #[test]
+    fn ascii_matchers_find_what_the_regexes_find() {
+        const PIECES: [&str; 24] = [
+            "0", "1", "2", "9", "20", "2023", "12345", "年", "月", "日", "/", ".", "-", "、", ",",
+            "から", "午前", "午", "に", "(", "朝", "x", " ", "の",
+        ];
+        let forms: [(&Form, &str); 6] = [
+            (&YMD_JA_FORM, "ymd_ja"),
+            (&YMD_NUM_FORM, "ymd_num"),
+            (&MD_JA_FORM, "md_ja"),
+            (&MD_SLASH_FORM, "md_slash"),
+            (&M_JA_FORM, "m_ja"),
+            (&D_JA_FORM, "d_ja"),
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        for _ in 0..60_000 {
+            let len = (next() % 14) as usize;
+            let w: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for (form, name) in &forms {
+                form_matches(form, &w, true, &mut fast);
+                form_matches(form, &w, false, &mut slow);
+                assert_eq!(fast, slow, "{name} on {w:?}");
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (`*****@example.co.jp` counts as its domain). Placeholders such as
 //! `xxx@xxx.xxx` are not indicators.
 
+use crate::numbers::{scan_to, ASCII};
 use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -71,18 +72,15 @@ const FILE_TLDS: &[&str] = &[
 pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii() {
-            i += 1;
-            continue;
-        }
-        let start = i;
+    let mut from = 0;
+    while let Some(start) = scan_to(bytes, from, &ASCII) {
+        let mut i = start;
         while i < bytes.len() && bytes[i].is_ascii() {
             i += 1;
         }
         let run = &text[start..i];
-        let worth = run.len() >= 32 || (run.len() >= 4 && run.contains(['.', '@', '[']));
+        let worth = run.len() >= 32
+            || (run.len() >= 4 && run.bytes().any(|b| matches!(b, b'.' | b'@' | b'[')));
         if worth {
             out.extend(find_in_run(run).into_iter().map(|h| IndicatorHit {
                 start: h.start + start,
@@ -90,8 +88,119 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
                 ..h
             }));
         }
+        from = i;
     }
     out
+}
+
+/// A `.` that may separate a label from a top-level domain: between a letter
+/// or digit and a letter, or the same around `[.]` or `(.)`.
+fn has_dot_before_letter(run: &[u8]) -> bool {
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| run.get(i))
+            .is_some_and(u8::is_ascii_alphabetic)
+    };
+    let alnum = |i: Option<usize>| {
+        i.and_then(|i| run.get(i))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let at =
+        |i: Option<usize>, set: &[u8]| i.and_then(|i| run.get(i)).is_some_and(|b| set.contains(b));
+    run.iter().enumerate().any(|(i, &b)| {
+        b == b'.'
+            && ((alnum(i.checked_sub(1)) && letter(Some(i + 1)))
+                || (at(i.checked_sub(1), b"[(")
+                    && alnum(i.checked_sub(2))
+                    && at(Some(i + 1), b"])")
+                    && letter(Some(i + 2))))
+    })
+}
+
+/// At least three separators of an IPv4 address: a `.` or `[.]` after a digit.
+fn has_three_ip_separators(run: &[u8]) -> bool {
+    let digit = |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(u8::is_ascii_digit);
+    let separators = run.iter().enumerate().filter(|&(i, &b)| {
+        (b == b'.' && digit(i.checked_sub(1)))
+            || (b == b'[' && run.get(i + 1..i + 3) == Some(b".]") && digit(i.checked_sub(1)))
+    });
+    separators.take(3).count() == 3
+}
+
+/// An `@`, `[@]` or `[at]` (any case) and a `.`: what every address needs.
+fn may_hold_address(run: &[u8]) -> bool {
+    let at = run.contains(&b'@') || run.windows(4).any(|w| w.eq_ignore_ascii_case(b"[at]"));
+    at && run.contains(&b'.')
+}
+
+/// A run of at least 32 hexadecimal digits, the shortest hash. Such a run
+/// covers two of every sixteenth byte, so only those bytes are looked at
+/// until one is a hexadecimal digit.
+fn has_hex_run(run: &[u8]) -> bool {
+    let hex = |i: usize| run.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let mut probe = 15;
+    while probe < run.len() {
+        if !hex(probe) {
+            probe += 16;
+            continue;
+        }
+        let start = (0..probe)
+            .rev()
+            .take_while(|&i| hex(i))
+            .last()
+            .unwrap_or(probe);
+        let end = (probe..run.len())
+            .take_while(|&i| hex(i))
+            .last()
+            .map_or(probe, |i| i + 1);
+        if end - start >= 32 {
+            return true;
+        }
+        probe = end + 16;
+    }
+    false
+}
+
+/// A byte no URL holds (the run is ASCII): a space, `<`, `>`, `(`, `)`, `"` or `'`.
+fn outside_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0B || matches!(b, b'<' | b'>' | b'(' | b')' | b'"' | b'\'')
+}
+
+/// A byte no domain holds and no `\b` is changed by: ASCII that is neither a
+/// word byte nor `-`, `.`, `[`, `]`, `(`, `)`.
+fn outside_domain(b: u8) -> bool {
+    !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']' | b'(' | b')'))
+}
+
+/// The matches of `re` in `run` (ASCII), as spans of `run`, searched only in
+/// its tokens that `worth` accepts. A token is a stretch between bytes that
+/// `outside` accepts; `re` matches no such byte, and each is an ASCII byte
+/// that is not a word byte, so no match crosses one and `\b` sees the same at
+/// the edge of a token as inside the run: the matches are those in the whole
+/// run.
+fn token_matches(
+    re: &Regex,
+    run: &str,
+    outside: fn(u8) -> bool,
+    worth: fn(&[u8]) -> bool,
+) -> Vec<(usize, usize)> {
+    let bytes = run.as_bytes();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| outside(b))
+            .map_or(bytes.len(), |i| start + i);
+        if end > start && worth(&bytes[start..end]) {
+            let token = &run[start..end];
+            spans.extend(
+                re.find_iter(token)
+                    .map(|m| (start + m.start(), start + m.end())),
+            );
+        }
+        start = end + 1;
+    }
+    spans
 }
 
 fn find_in_run(text: &str) -> Vec<IndicatorHit> {
@@ -100,11 +209,10 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
     let overlaps =
         |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
     // Cheap literal checks spare the regexes a pass over text that cannot match.
-    let url_text = if text.contains("//") { text } else { "" };
-    for m in URL.find_iter(url_text) {
-        let raw = m
-            .as_str()
-            .trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
+    for (m_start, m_end) in token_matches(&URL, text, outside_url, |t| {
+        t.windows(2).any(|w| w == b"//")
+    }) {
+        let raw = text[m_start..m_end].trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
         let value = refang(raw);
         let host = value
             .split("://")
@@ -113,20 +221,24 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             .split(['/', '?', '#', ':'])
             .next()
             .unwrap_or("");
-        taken.push((m.start(), m.start() + raw.len()));
+        taken.push((m_start, m_start + raw.len()));
         if host.is_empty() || placeholder_domain(host) || value.contains('{') {
             continue;
         }
         out.push(IndicatorHit {
-            start: m.start(),
-            end: m.start() + raw.len(),
+            start: m_start,
+            end: m_start + raw.len(),
             indicator: Indicator {
                 kind: IndicatorType::Url,
                 value,
             },
         });
     }
-    let mail_text = if text.contains(['@', '[']) { text } else { "" };
+    let mail_text = if may_hold_address(text.as_bytes()) {
+        text
+    } else {
+        ""
+    };
     for c in EMAIL.captures_iter(mail_text) {
         let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
@@ -156,18 +268,20 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             indicator,
         });
     }
-    for m in DOMAIN.find_iter(text) {
+    // Each pattern below needs what its test looks for; a run without it is not searched.
+    let bytes = text.as_bytes();
+    for (m_start, m_end) in token_matches(&DOMAIN, text, outside_domain, has_dot_before_letter) {
         // `「@example.co.jp」以外`: an address without its local part names the domain.
-        let bare_at = text[..m.start()].strip_suffix('@').is_some_and(|b| {
+        let bare_at = text[..m_start].strip_suffix('@').is_some_and(|b| {
             !b.ends_with(|c: char| c.is_ascii_alphanumeric() || "._%+-*●".contains(c))
         });
-        if overlaps(&taken, m.start(), m.end())
-            || (text[..m.start()].ends_with(['@', '.', '-', '/']) && !bare_at)
-            || text[m.end()..].starts_with(['@', '-'])
+        if overlaps(&taken, m_start, m_end)
+            || (text[..m_start].ends_with(['@', '.', '-', '/']) && !bare_at)
+            || text[m_end..].starts_with(['@', '-'])
         {
             continue;
         }
-        let value = refang(m.as_str());
+        let value = refang(&text[m_start..m_end]);
         let labels: Vec<&str> = value.split('.').collect();
         if labels.len() < 2
             || placeholder_domain(&value)
@@ -180,17 +294,22 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
         {
             continue;
         }
-        taken.push((m.start(), m.end()));
+        taken.push((m_start, m_end));
         out.push(IndicatorHit {
-            start: m.start(),
-            end: m.end(),
+            start: m_start,
+            end: m_end,
             indicator: Indicator {
                 kind: IndicatorType::Domain,
                 value,
             },
         });
     }
-    for c in IPV4.captures_iter(text) {
+    let ip_text = if has_three_ip_separators(bytes) {
+        text
+    } else {
+        ""
+    };
+    for c in IPV4.captures_iter(ip_text) {
         let Some(m) = c.get(0) else { continue };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
@@ -211,7 +330,7 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    for m in HASH.find_iter(text) {
+    for m in HASH.find_iter(if has_hex_run(bytes) { text } else { "" }) {
         if overlaps(&taken, m.start(), m.end()) || m.as_str().chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
@@ -268,6 +387,72 @@ mod tests {
                 "kaede-kogyo.example.co.jp".to_string()
             )]
         );
+    }
+
+    /// Random ASCII runs: the tokens and the tests that skip the searches
+    /// change no match.
+    #[test]
+    fn skipped_searches_find_nothing() {
+        const PIECES: [&str; 26] = [
+            "a",
+            "Com",
+            "jp",
+            "x1",
+            "-",
+            "_",
+            ".",
+            "[.]",
+            "(.)",
+            "[at]",
+            "@",
+            " ",
+            "/",
+            "//",
+            "http:",
+            "hxxps[:]",
+            "<",
+            "'",
+            "1",
+            "255",
+            "0f",
+            "deadbeef0123456789abcdef",
+            ":",
+            "?",
+            "(",
+            "]",
+        ];
+        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let spans = |re: &Regex, t: &str| -> Vec<(usize, usize)> {
+            re.find_iter(t).map(|m| (m.start(), m.end())).collect()
+        };
+        for _ in 0..30_000 {
+            let len = (next() % 16) as usize;
+            let run: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let b = run.as_bytes();
+            let url = token_matches(&URL, &run, outside_url, |t| {
+                t.windows(2).any(|w| w == b"//")
+            });
+            assert_eq!(url, spans(&URL, &run), "URL in {run:?}");
+            let domain = token_matches(&DOMAIN, &run, outside_domain, has_dot_before_letter);
+            assert_eq!(domain, spans(&DOMAIN, &run), "DOMAIN in {run:?}");
+            assert!(
+                may_hold_address(b) || !EMAIL.is_match(&run),
+                "EMAIL in {run:?}"
+            );
+            assert!(
+                has_three_ip_separators(b) || !IPV4.is_match(&run),
+                "IPV4 in {run:?}"
+            );
+            assert!(has_hex_run(b) || !HASH.is_match(&run), "HASH in {run:?}");
+        }
     }
 
     #[test]

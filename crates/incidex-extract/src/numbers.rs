@@ -11,8 +11,10 @@ const JA_NUM: &str = r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\
 static COUNT_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(最大|約|およそ|少なくとも|計|合計|総数)?\s*({JA_NUM})\s*(件|人|名|世帯|団体|通|事業者|法人|アカウント|回)(分)?")).unwrap()
 });
+/// What an English count counts; every `COUNT_EN` match ends with one.
+const COUNT_EN_NOUNS: &str = "customers|patients|people|individuals|records|accounts|users|employees|members|students|clients|consumers|persons|cards|credit cards|passengers|guests|residents|subscribers|donors|voters|taxpayers|applicants|email addresses";
 static COUNT_EN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(up to |more than |over |nearly |approximately |about |some |at least )?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion|thousand))?\s+((?:[A-Za-z][\w\-]*\s){0,2}?(?:customers|patients|people|individuals|records|accounts|users|employees|members|students|clients|consumers|persons|cards|credit cards|passengers|guests|residents|subscribers|donors|voters|taxpayers|applicants|email addresses))(?-u:\b)").unwrap()
+    Regex::new(&format!(r"(?i)(?-u:\b)(up to |more than |over |nearly |approximately |about |some |at least )?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion|thousand))?\s+((?:[A-Za-z][\w\-]*\s){{0,2}}?(?:{COUNT_EN_NOUNS}))(?-u:\b)")).unwrap()
 });
 static MONEY_JA: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(
@@ -101,61 +103,314 @@ const NOT_TOTAL_AFTER: &[&str] = &[
     "未満",
 ];
 
+/// The kana and kanji of `COUNT_JA`.
+fn in_count_ja(c: char) -> bool {
+    matches!(
+        c,
+        '最' | '大'
+            | '約'
+            | 'お'
+            | 'よ'
+            | 'そ'
+            | '少'
+            | 'な'
+            | 'く'
+            | 'と'
+            | 'も'
+            | '計'
+            | '合'
+            | '総'
+            | '数'
+            | '億'
+            | '万'
+            | '千'
+            | '件'
+            | '人'
+            | '名'
+            | '世'
+            | '帯'
+            | '団'
+            | '体'
+            | '通'
+            | '事'
+            | '業'
+            | '者'
+            | '法'
+            | 'ア'
+            | 'カ'
+            | 'ウ'
+            | 'ン'
+            | 'ト'
+            | '回'
+            | '分'
+    )
+}
+/// The first characters of the units of `COUNT_JA`: every match holds one.
+fn starts_count_unit(c: char) -> bool {
+    matches!(
+        c,
+        '件' | '人' | '名' | '世' | '団' | '通' | '事' | '法' | 'ア' | '回'
+    )
+}
+/// The kana and kanji of `MONEY_JA`.
+fn in_money_ja(c: char) -> bool {
+    matches!(
+        c,
+        '億' | '万' | '千' | '百' | '円' | 'ド' | 'ル' | '米' | 'ユ' | 'ー' | 'ロ'
+    )
+}
+/// The first characters of the currencies of `MONEY_JA`: every match holds one.
+fn starts_currency(c: char) -> bool {
+    matches!(c, '円' | 'ド' | '米' | 'ユ')
+}
+
+/// Whether `c` can be part of a match of a Japanese number pattern whose kana
+/// and kanji are those `holds` accepts. Kana, kanji and CJK
+/// punctuation (U+3000..U+9FFF) hold no digit (`\d` is Unicode) and no space
+/// but U+3000; other non-ASCII characters are taken to be possible digits or
+/// spaces.
+fn may_be_in_number(c: char, holds: impl Fn(char) -> bool) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_digit() || c == ',' || c == '.' || c <= ' '
+    } else if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+        c == '\u{3000}' || holds(c)
+    } else {
+        true
+    }
+}
+
+/// The first byte at or after `from` (a char boundary) that may start a digit:
+/// an ASCII digit or the lead byte of a character outside U+2000..U+9FFF
+/// (where no `\d` lies).
+fn next_digit_candidate(bytes: &[u8], from: usize) -> Option<usize> {
+    scan_to(bytes, from, &DIGIT_CANDIDATE)
+}
+
+/// How a scan moves over each byte value: 0 stops it at that byte; any other
+/// number is the bytes it moves on (a whole character at its first byte).
+pub(crate) type ScanSteps = [u8; 256];
+
+/// The length of the UTF-8 character whose first byte is `b` (1 for any byte
+/// that starts none).
+const fn char_step(b: u8) -> u8 {
+    match b {
+        0xF0..=0xF7 => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// A scan that stops at the bytes `stop` accepts and moves a character at a
+/// time elsewhere.
+const fn steps(stop: [bool; 256]) -> ScanSteps {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if stop[b] { 0 } else { char_step(b as u8) };
+        b += 1;
+    }
+    t
+}
+
+/// The bytes from `lo` to `hi` (inclusive) added to `set`.
+const fn with(mut set: [bool; 256], lo: u8, hi: u8) -> [bool; 256] {
+    let mut b = lo as usize;
+    while b <= hi as usize {
+        set[b] = true;
+        b += 1;
+    }
+    set
+}
+
+const NONE: [bool; 256] = [false; 256];
+
+/// Stops at ASCII digits and at the first bytes of characters outside
+/// U+2000..U+9FFF, which may be digits.
+const DIGIT_CANDIDATE: ScanSteps =
+    steps(with(with(with(NONE, b'0', b'9'), 0xC2, 0xE1), 0xEA, 0xF4));
+/// Stops at ASCII digits.
+pub(crate) const ASCII_DIGIT: ScanSteps = steps(with(NONE, b'0', b'9'));
+/// Stops at ASCII letters.
+pub(crate) const ASCII_LETTER: ScanSteps = steps(with(with(NONE, b'A', b'Z'), b'a', b'z'));
+/// Stops at ASCII bytes.
+pub(crate) const ASCII: ScanSteps = steps(with(NONE, 0, 0x7F));
+
+/// The first byte at or after `from` (a char boundary) where `steps` stops,
+/// a character at a time: one table look-up per character.
+pub(crate) fn scan_to(bytes: &[u8], from: usize, steps: &ScanSteps) -> Option<usize> {
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match steps[usize::from(b)] {
+            0 => return Some(i),
+            n => i += usize::from(n),
+        }
+    }
+    None
+}
+
+/// Whether `text` holds at least `n` ASCII letters.
+pub(crate) fn has_ascii_letters(text: &str, n: usize) -> bool {
+    let bytes = text.as_bytes();
+    let (mut seen, mut from) = (0, 0);
+    while let Some(at) = scan_to(bytes, from, &ASCII_LETTER) {
+        seen += 1;
+        if seen >= n {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+/// The stretches of `text` that a Japanese number pattern (no look-around,
+/// every match holds a digit and a character that `needs` accepts) can match in:
+/// maximal runs of characters the pattern can hold, holding a possible digit
+/// and a needed character. No match crosses a character the pattern cannot
+/// hold, so the matches in these runs, in order, are the matches in the whole
+/// text.
+fn number_runs(
+    text: &str,
+    holds: impl Fn(char) -> bool + Copy,
+    needs: impl Fn(char) -> bool,
+) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while let Some(digit) = next_digit_candidate(bytes, from) {
+        let mut needed = false;
+        let mut start = digit;
+        while let Some(c) = text.get(from..start).and_then(|h| h.chars().next_back()) {
+            if !may_be_in_number(c, holds) {
+                break;
+            }
+            needed |= needs(c);
+            start -= c.len_utf8();
+        }
+        let mut end = digit;
+        let mut stop = None;
+        for c in text.get(digit..).unwrap_or("").chars() {
+            if !may_be_in_number(c, holds) {
+                stop = Some(c);
+                break;
+            }
+            needed |= needs(c);
+            end += c.len_utf8();
+        }
+        if needed {
+            runs.push((start, end));
+        }
+        // On past the run and the character that ends it.
+        match stop {
+            Some(c) => from = end + c.len_utf8(),
+            None => break,
+        }
+    }
+    runs
+}
+
 pub fn find_counts(text: &str) -> Vec<CountHit> {
     let mut out = Vec::new();
-    for c in COUNT_JA.captures_iter(text) {
-        let (Some(m), Some(n), Some(u)) = (c.get(0), c.get(2), c.get(3)) else {
-            continue;
-        };
-        if text[..n.start()]
-            .chars()
-            .next_back()
-            .is_some_and(|p| p.is_ascii_digit() || p == '第' || p == '.' || p == '-')
-        {
-            continue;
+    for (rs, re) in number_runs(text, in_count_ja, starts_count_unit) {
+        for c in COUNT_JA.captures_iter(&text[rs..re]) {
+            if let Some(hit) = count_ja_hit(text, rs, &c) {
+                out.push(hit);
+            }
         }
-        let before: String = text[..m.start()]
-            .chars()
-            .rev()
-            .take(6)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if STAFF_BEFORE.iter().any(|w| before.ends_with(w)) {
-            continue;
-        }
-        let after = &text[m.end()..];
-        if NOT_TOTAL_AFTER.iter().any(|w| after.starts_with(w))
-            || after.starts_with('(') && after[1..].chars().take(4).any(|c| c == '歳')
-        {
-            continue;
-        }
-        // 回 counts only accesses (`106回アクセス`), not repetitions.
-        if u.as_str() == "回" && !after.starts_with("アクセス") {
-            continue;
-        }
-        let Some(count) = parse_ja_number(n.as_str()) else {
-            continue;
-        };
-        if count == 0 {
-            continue;
-        }
-        let unit = format!(
-            "{}{}",
-            u.as_str(),
-            c.get(4).map(|x| x.as_str()).unwrap_or("")
-        );
-        out.push(CountHit {
-            start: m.start(),
-            end: m.end(),
-            count,
-            unit,
-            max: c.get(1).is_some_and(|q| q.as_str() == "最大"),
-        });
     }
-    let english = text.bytes().filter(u8::is_ascii_alphabetic).take(8).count() >= 8;
-    for c in COUNT_EN.captures_iter(if english { text } else { "" }) {
+    count_en_hits(text, &mut out);
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// The count of one `COUNT_JA` match found in the run starting at `at`, unless
+/// its neighbours say it is not a count of victims.
+fn count_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<CountHit> {
+    let span = |m: regex::Match<'_>| (at + m.start(), at + m.end());
+    let (Some(m), Some(n), Some(u)) = (c.get(0).map(span), c.get(2), c.get(3)) else {
+        return None;
+    };
+    let (start, end) = m;
+    if text[..at + n.start()]
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_ascii_digit() || p == '第' || p == '.' || p == '-')
+    {
+        return None;
+    }
+    // The six characters before the match, as a slice of the text.
+    let head = &text[..start];
+    let from = head.char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+    if STAFF_BEFORE.iter().any(|w| head[from..].ends_with(w)) {
+        return None;
+    }
+    let after = &text[end..];
+    if NOT_TOTAL_AFTER.iter().any(|w| after.starts_with(w))
+        || after.starts_with('(') && after[1..].chars().take(4).any(|c| c == '歳')
+    {
+        return None;
+    }
+    // 回 counts only accesses (`106回アクセス`), not repetitions.
+    if u.as_str() == "回" && !after.starts_with("アクセス") {
+        return None;
+    }
+    let count = parse_ja_number(n.as_str()).filter(|&n| n != 0)?;
+    let unit = format!(
+        "{}{}",
+        u.as_str(),
+        c.get(4).map(|x| x.as_str()).unwrap_or("")
+    );
+    Some(CountHit {
+        start,
+        end,
+        count,
+        unit,
+        max: c.get(1).is_some_and(|q| q.as_str() == "最大"),
+    })
+}
+
+/// The last words of the nouns of `COUNT_EN`.
+static COUNT_NOUN_ENDS: Lazy<Vec<&str>> = Lazy::new(|| {
+    COUNT_EN_NOUNS
+        .split('|')
+        .filter_map(|n| n.rsplit(' ').next())
+        .collect()
+});
+
+/// Whether `text` holds a word that ends a noun of `COUNT_EN` (`cards` for
+/// `credit cards`), in any ASCII case. In a match the noun follows a space and
+/// is followed by a byte that is not an ASCII word character, so its last word
+/// is a whole run of ASCII letters.
+fn has_count_noun(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(start) = scan_to(bytes, from, &ASCII_LETTER) {
+        let mut i = start;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        if (5..=11).contains(&word.len())
+            && COUNT_NOUN_ENDS
+                .iter()
+                .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            return true;
+        }
+        from = i;
+    }
+    false
+}
+
+/// English counts (`180,000 customers`) into `out`.
+fn count_en_hits(text: &str, out: &mut Vec<CountHit>) {
+    let english = has_ascii_letters(text, 8);
+    // Case-insensitive matching takes the long s (`ſ`) for `s`: a text holding one
+    // is searched whatever its nouns. `ſ` is C5 BF: a search for the rare C5
+    // spares one for the common BF.
+    let long_s = || text.as_bytes().contains(&0xC5) && text.contains('ſ');
+    let nouns = english && (has_count_noun(text) || long_s());
+    for c in COUNT_EN.captures_iter(if nouns { text } else { "" }) {
         let (Some(m), Some(n), Some(what)) = (c.get(0), c.get(2), c.get(4)) else {
             continue;
         };
@@ -178,46 +433,60 @@ pub fn find_counts(text: &str) -> Vec<CountHit> {
             max: q.as_deref() == Some("up to"),
         });
     }
-    out.sort_by_key(|h| h.start);
-    out
+}
+
+/// The amount of one `MONEY_JA` match found in the run starting at `at`,
+/// unless it is the tail of a longer number.
+fn money_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<MoneyHit> {
+    let (m, n) = (c.get(0)?, c.get(1)?);
+    if text[..at + n.start()]
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_ascii_digit() || p == '.')
+    {
+        return None;
+    }
+    let base = parse_ja_number(n.as_str())?;
+    let factor: u64 = match c.get(2).map(|x| x.as_str()) {
+        Some("百万") => 1_000_000,
+        Some("千万") => 10_000_000,
+        Some("千") => 1_000,
+        _ => 1,
+    };
+    let currency = match c.get(3).map(|x| x.as_str()) {
+        Some("円") => "JPY",
+        Some("ユーロ") => "EUR",
+        _ => "USD",
+    };
+    Some(MoneyHit {
+        start: at + m.start(),
+        end: at + m.end(),
+        amount: base.saturating_mul(factor),
+        currency,
+    })
 }
 
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
     let yen = ["円", "ドル", "ユーロ"].iter().any(|n| text.contains(n));
-    for c in MONEY_JA.captures_iter(if yen { text } else { "" }) {
-        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
-        if text[..n.start()]
-            .chars()
-            .next_back()
-            .is_some_and(|p| p.is_ascii_digit() || p == '.')
-        {
-            continue;
+    let runs = if yen {
+        number_runs(text, in_money_ja, starts_currency)
+    } else {
+        Vec::new()
+    };
+    for (rs, re) in runs {
+        for c in MONEY_JA.captures_iter(&text[rs..re]) {
+            if let Some(hit) = money_ja_hit(text, rs, &c) {
+                out.push(hit);
+            }
         }
-        let Some(base) = parse_ja_number(n.as_str()) else {
-            continue;
-        };
-        let factor: u64 = match c.get(2).map(|x| x.as_str()) {
-            Some("百万") => 1_000_000,
-            Some("千万") => 10_000_000,
-            Some("千") => 1_000,
-            _ => 1,
-        };
-        let currency = match &c[3] {
-            "円" => "JPY",
-            "ユーロ" => "EUR",
-            _ => "USD",
-        };
-        out.push(MoneyHit {
-            start: m.start(),
-            end: m.end(),
-            amount: base.saturating_mul(factor),
-            currency,
-        });
     }
-    let symbol = text.contains(['$', '€', '£', '¥']);
+    // A search for a character looks for its last byte, a continuation byte
+    // common in Japanese text: the rare first byte is looked for first.
+    let bytes = text.as_bytes();
+    let symbol = bytes.contains(&b'$')
+        || bytes.contains(&0xC2) && (text.contains('£') || text.contains('¥'))
+        || bytes.contains(&0xE2) && text.contains('€');
     for c in MONEY_EN.captures_iter(if symbol { text } else { "" }) {
         let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
             continue;
@@ -289,6 +558,99 @@ mod tests {
             [1_250_000, 50_000]
         );
         assert_eq!(money("約2億円"), [200_000_000]);
+    }
+
+    type Span = (usize, usize);
+
+    /// The spans of the matches of `re` in `text` searched as a whole and
+    /// searched run by run.
+    fn whole_and_by_runs(
+        re: &Regex,
+        text: &str,
+        holds: fn(char) -> bool,
+        needs: fn(char) -> bool,
+    ) -> (Vec<Span>, Vec<Span>) {
+        let whole = re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+        let by_runs = number_runs(text, holds, needs)
+            .into_iter()
+            .flat_map(|(s, e)| {
+                re.find_iter(&text[s..e])
+                    .map(move |m| (s + m.start(), s + m.end()))
+            })
+            .collect();
+        (whole, by_runs)
+    }
+
+    #[test]
+    fn runs_find_what_the_whole_text_finds() {
+        const PIECES: [&str; 30] = [
+            "1",
+            "23",
+            "4,5",
+            ".",
+            ",",
+            " ",
+            "\u{3000}",
+            "\u{a0}",
+            "٣",
+            "約",
+            "最大",
+            "少なくとも",
+            "件",
+            "人",
+            "名",
+            "世帯",
+            "事業者",
+            "アカウント",
+            "回",
+            "分",
+            "万",
+            "億",
+            "千",
+            "円",
+            "ドル",
+            "米ドル",
+            "ユーロ",
+            "百万",
+            "の",
+            "x",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..40_000 {
+            let len = (next() % 12) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let (whole, runs) = whole_and_by_runs(&COUNT_JA, &text, in_count_ja, starts_count_unit);
+            assert_eq!(whole, runs, "COUNT_JA on {text:?}");
+            let (whole, runs) = whole_and_by_runs(&MONEY_JA, &text, in_money_ja, starts_currency);
+            assert_eq!(whole, runs, "MONEY_JA on {text:?}");
+        }
+    }
+
+    #[test]
+    fn run_characters_cover_the_patterns() {
+        let cjk = |c: &char| ('\u{3001}'..='\u{9FFF}').contains(c);
+        for c in COUNT_JA.as_str().chars().filter(cjk) {
+            assert!(in_count_ja(c), "{c} of COUNT_JA");
+        }
+        for c in MONEY_JA.as_str().chars().filter(cjk) {
+            assert!(in_money_ja(c), "{c} of MONEY_JA");
+        }
+    }
+
+    #[test]
+    fn english_counts_need_their_nouns() {
+        assert!(has_count_noun("9 Credit CARDS."));
+        assert!(!has_count_noun("cardstock userss"));
+        assert!(has_ascii_letters("a日b本c d e f g h", 8));
+        assert!(!has_ascii_letters("abc日本語1234567", 8));
     }
 
     #[test]
