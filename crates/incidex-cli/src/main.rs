@@ -12,6 +12,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: extraction makes many small short-lived allocations (names,
+/// evidence, per-document hit lists); glibc's malloc spent about a tenth of
+/// the extractor's instructions on them (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "incidex",

@@ -17,6 +17,10 @@
 //! and documents/s for both.
 
 use incidex_extract::{Extractor, Options};
+
+/// The allocator the `incidex` binary uses, so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use incidex_read::{read_path, Format, Limits};
 use rayon::prelude::*;
 use std::path::Path;
