@@ -488,14 +488,21 @@ impl Extractor {
         let t = ctx.norm.text.as_str();
         let head_end = article::nth_sentence_end(t, r.title.1, r.end, 2).max(r.title.1);
         let head = &t[r.start..head_end];
-        if let Some(c) = STOCK.captures(head) {
+        // Each form of the code needs one of these; most heads have none.
+        let may_hold_stock =
+            head.contains('(') || head.contains("証券コード") || head.contains("東証");
+        if let Some(c) = may_hold_stock.then(|| STOCK.captures(head)).flatten() {
             if let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) {
                 let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
                 rec.stock_code = Some(m.as_str().to_string());
                 rec.add_evidence("stock_code", m.as_str(), a, b);
             }
         }
-        if let Some(c) = SEQUENCE.captures(head) {
+        if let Some(c) = head
+            .contains('報')
+            .then(|| SEQUENCE.captures(head))
+            .flatten()
+        {
             if let (Some(m), Some(n)) = (c.get(0), c.get(1).and_then(|n| kanji_number(n.as_str())))
             {
                 let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
@@ -641,7 +648,10 @@ impl Extractor {
                 }
                 names.sort_by_key(|x| x.0);
             }
-            for c in ALSO.captures_iter(sentence) {
+            let also = sentence
+                .contains("には")
+                .then(|| ALSO.captures_iter(sentence));
+            for c in also.into_iter().flatten() {
                 if let Some(m) = c.get(1) {
                     if let Some(n) = clean_name(m.as_str()) {
                         if !names.iter().any(|x| same_org(&x.2, &n)) {
