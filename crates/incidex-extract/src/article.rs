@@ -42,12 +42,15 @@ const DATE: &str = r"(?:\d{4}年\d{1,2}月\d{1,2}日|(?:令和|平成)(?:元|\d{
 
 static DATED_TITLE: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
+/// The regexes [`dash_title_issuer`] and [`paren_end_issuer`] stand for
+/// (the tests compare them).
+#[cfg(test)]
 static DASH_TITLE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(.*\S)\s+[-|]\s+(\S.{0,30})$").unwrap());
+#[cfg(test)]
 static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
 static LEAD: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
-static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(によれば|によると)").unwrap());
 static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
 });
@@ -279,8 +282,7 @@ pub fn subject(
     // Text from HTML has no blank lines: its first line (the page title,
     // `… - 高松市`) is a title even though it stands in the body.
     if heading.is_empty() {
-        let first = text[body.0..body.1]
-            .lines()
+        let first = str_lines(&text[body.0..body.1])
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
         if !first.is_empty() && first.chars().count() <= 100 && !first.trim_end().ends_with('。') {
@@ -371,6 +373,26 @@ fn has_ascii_letters(s: &str, n: usize) -> bool {
     false
 }
 
+/// The lines of `s` as `str::lines` gives them (split at `\n`, a `\r` before
+/// it dropped, no empty line after a final `\n`), each end found by a
+/// vectorised search instead of a char search.
+fn str_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
+}
+
 /// Keeps `cand` when it is stronger than what `best` holds (the first of equals wins).
 fn keep_stronger(best: &mut Option<Subject>, cand: Option<Subject>) {
     if let Some(c) = cand {
@@ -386,7 +408,7 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
     let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
     let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
-    if let Some(c) = space_before_date(heading)
+    if let Some(c) = (space_before_date(heading) && short_tail_after_date(heading))
         .then(|| DATED_TITLE.captures(heading))
         .flatten()
     {
@@ -401,44 +423,32 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
             }
         }
     }
-    if let Some(c) = heading
-        .contains(['-', '|'])
-        .then(|| DASH_TITLE.captures(heading))
-        .flatten()
-    {
-        if let Some(o) = c.get(2) {
-            if let Some(n) = clean_name(o.as_str()) {
-                let s = offset_in(o.as_str());
-                let strength = if looks_like_org(&n, suffixes) {
-                    Strength::Issuer
-                } else {
-                    Strength::Guess
-                };
-                consider(Some(Subject {
-                    main: named(n, s, s + o.len(), "victim"),
-                    strength,
-                    lead_date: None,
-                }));
-            }
+    if let Some(o) = dash_title_issuer(heading) {
+        if let Some(n) = clean_name(o) {
+            let s = offset_in(o);
+            let strength = if looks_like_org(&n, suffixes) {
+                Strength::Issuer
+            } else {
+                Strength::Guess
+            };
+            consider(Some(Subject {
+                main: named(n, s, s + o.len(), "victim"),
+                strength,
+                lead_date: None,
+            }));
         }
     }
-    if let Some(c) = heading
-        .ends_with(')')
-        .then(|| PAREN_END.captures(heading))
-        .flatten()
-    {
-        if let Some(o) = c.get(1) {
-            if let Some(n) = clean_name_str(o.as_str())
-                .filter(|n| looks_like_org(n, suffixes))
-                .map(str::to_string)
-            {
-                let s = head.0 + o.start();
-                consider(Some(Subject {
-                    main: named(n, s, s + o.len(), "victim"),
-                    strength: Strength::Issuer,
-                    lead_date: None,
-                }));
-            }
+    if let Some(o) = paren_end_issuer(heading) {
+        if let Some(n) = clean_name_str(o)
+            .filter(|n| looks_like_org(n, suffixes))
+            .map(str::to_string)
+        {
+            let s = offset_in(o);
+            consider(Some(Subject {
+                main: named(n, s, s + o.len(), "victim"),
+                strength: Strength::Issuer,
+                lead_date: None,
+            }));
         }
     }
     best
@@ -471,11 +481,17 @@ fn issuer_part(line: &str) -> &str {
 fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<Subject> {
     let mut issuer: Option<Named> = None;
     let mut date: Option<(usize, usize)> = None;
-    let mut pos = from;
+    let region = &text[from..to];
+    let mut pos = 0;
     let mut seen = 0;
-    for line in text[from..to].split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
+    // The lines with their `\n` (as `split_inclusive` gives them), each end
+    // found by a vectorised search.
+    while pos < region.len() {
+        let line_end =
+            memchr::memchr(b'\n', &region.as_bytes()[pos..]).map_or(region.len(), |i| pos + i + 1);
+        let line = &region[pos..line_end];
+        let start = from + pos;
+        pos = line_end;
         let l = line.trim();
         if l.is_empty() {
             continue;
@@ -544,13 +560,11 @@ fn en_headline(text: &str, head: (usize, usize)) -> Option<Subject> {
 /// `X 不正アクセス…`, `X、子会社の…`, `X(1234)…`, `Xが…`: the name a title starts with.
 fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
     let heading = &text[head.0..head.1];
-    let cut = heading
-        .find([' ', '、', '(', '「', '/', ',', '!', '?'])
-        .unwrap_or(heading.len());
+    let cut = title_cut(heading);
     let mut first = &heading[..cut];
     // `カーニバルクルーズが2019年…`: a subject marked by が or は.
-    for p in ["が", "は"] {
-        if let Some(i) = first.find(p) {
+    for p in [&*GA_FINDER, &*WA_FINDER] {
+        if let Some(i) = p.find(first.as_bytes()) {
             first = &first[..i];
         }
     }
@@ -576,6 +590,20 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
     })
 }
 
+/// Where the first word of a title ends: the first of ` `, `、`, `(`, `「`,
+/// `/`, `,`, `!`, `?` (or the end). Read byte by byte: the ASCII bytes and the
+/// lead byte `E3` of `、` and `「` never occur inside another char.
+fn title_cut(heading: &str) -> usize {
+    let b = heading.as_bytes();
+    (0..b.len())
+        .find(|&i| match b[i] {
+            b' ' | b'(' | b'/' | b',' | b'!' | b'?' => true,
+            0xE3 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x81 | 0x8C)),
+            _ => false,
+        })
+        .unwrap_or(b.len())
+}
+
 /// `Xは3/4、…`, `Xが2022年6月30日、…`, `Xによれば`, `Xのサーバが`, `X said`: the lead sentences.
 /// The organisation a digest's news item is about: the first name in its
 /// first sentence that is the subject of the sentence (`が` or `は` right after
@@ -583,7 +611,7 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
 /// `・11日、食品卸の株式会社まるやま商会が、…と発表した。`
 fn item_subject(text: &str, body: (usize, usize), suffixes: &Lexicon) -> Option<Subject> {
     let lead = text[body.0..body.1].trim_start();
-    if !crate::segment::is_news_item(lead.lines().next().unwrap_or("")) {
+    if !crate::segment::is_news_item(str_lines(lead).next().unwrap_or("")) {
         return None;
     }
     let from = body.0 + (text[body.0..body.1].len() - lead.len());
@@ -632,9 +660,11 @@ fn with_kana_head(text: &str, from: usize, start: usize, name: String) -> (usize
 fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     let lead_end = nth_sentence_end(text, body.0, body.1, 2);
     let lead = &text[body.0..lead_end];
-    if let Some(c) = (lead.contains('、') && has_digit(lead) && particle_before_digit(lead))
-        .then(|| LEAD.captures(lead))
-        .flatten()
+    if let Some(c) = (TOUTEN_FINDER.find(lead.as_bytes()).is_some()
+        && has_digit(lead)
+        && particle_before_digit(lead))
+    .then(|| LEAD.captures(lead))
+    .flatten()
     {
         if let (Some(p), Some(d)) = (c.get(1), c.get(2)) {
             if let Some((s, n)) = name_before(text, body.0 + p.start()) {
@@ -647,10 +677,10 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
         }
     }
     // `経済産業省は、2022年6月30日、` and a subject without a date: `X(は|が)…を公表`.
-    if let Some(m) = ACCORDING.find(lead) {
-        if let Some((s, n)) = name_before(text, body.0 + m.start()) {
+    if let Some(at) = according_at(lead) {
+        if let Some((s, n)) = name_before(text, body.0 + at) {
             return Some(Subject {
-                main: named(n, s, body.0 + m.start(), "victim"),
+                main: named(n, s, body.0 + at, "victim"),
                 strength: Strength::Weak,
                 lead_date: None,
             });
@@ -714,12 +744,62 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
     None
 }
 
+/// Where the first `によれば` or `によると` starts: each `によ` found by a
+/// vectorised search, then its ending compared.
+fn according_at(lead: &str) -> Option<usize> {
+    NIYO_FINDER.find_iter(lead.as_bytes()).find(|&i| {
+        let rest = &lead[i + "によ".len()..];
+        rest.starts_with("れば") || rest.starts_with("ると")
+    })
+}
+
+/// The issuer after ` - ` or ` | ` at the end of a title: what the
+/// regex `^(.*\S)\s+[-|]\s+(\S.{0,30})$` captures as its group 2, found
+/// without running it. Its greedy `.*` takes the rightmost dash that fits;
+/// the white space on each side of a dash is all of the run there (a dash and
+/// `\S` are not white space); `.` and `\S` never match `\n`, `\s` may.
+fn dash_title_issuer(heading: &str) -> Option<&str> {
+    memchr::memrchr2_iter(b'-', b'|', heading.as_bytes()).find_map(|i| {
+        let name = heading[..i].trim_end();
+        let after = &heading[i + 1..];
+        let issuer = after.trim_start();
+        let fits = !name.is_empty()
+            && name.len() < i
+            && !name.contains('\n')
+            && !issuer.is_empty()
+            && issuer.len() < after.len()
+            && !issuer.contains('\n')
+            && issuer.chars().nth(31).is_none();
+        fits.then_some(issuer)
+    })
+}
+
+/// The issuer in parentheses at the end of a title: what the regex
+/// `\(([^()]{2,40})\)$` captures, found without running it. Only the last
+/// `(` can open it (no parenthesis may stand inside).
+fn paren_end_issuer(heading: &str) -> Option<&str> {
+    let body = heading.strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    let inner = &body[open + 1..];
+    let n = inner.chars().take(41).count();
+    (!inner.contains(')') && (2..=40).contains(&n)).then_some(inner)
+}
+
 /// `。` and `. `, each found by its own searcher: one literal is found with
 /// a vectorised scan, where a scan for both at once stops at every `、`.
-static MARU_FINDER: Lazy<aho_corasick::AhoCorasick> =
-    Lazy::new(|| aho_corasick::AhoCorasick::new(["。"]).expect("a literal compiles"));
-static DOT_SPACE_FINDER: Lazy<aho_corasick::AhoCorasick> =
-    Lazy::new(|| aho_corasick::AhoCorasick::new([". "]).expect("a literal compiles"));
+static MARU_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("。"));
+static DOT_SPACE_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new(". "));
+/// `、`, `は` and `が` for the prefilters of [`LEAD`].
+static NIYO_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("によ"));
+static TOUTEN_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("、"));
+static WA_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("は"));
+static GA_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("が"));
 
 /// The end of the `n`th sentence after `from` (or `to`).
 pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
@@ -731,7 +811,7 @@ pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
         let m = match maru {
             Some(m) if m.is_none_or(|m| m >= at) => m,
             _ => {
-                let m = MARU_FINDER.find(&text[at..to]).map(|x| at + x.start());
+                let m = MARU_FINDER.find(&text.as_bytes()[at..to]).map(|x| at + x);
                 maru = Some(m);
                 m
             }
@@ -744,8 +824,8 @@ pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
         } else {
             limit
         };
-        let end = match DOT_SPACE_FINDER.find(&text[at..hay_end]) {
-            Some(d) => at + d.start() + 1,
+        let end = match DOT_SPACE_FINDER.find(&text.as_bytes()[at..hay_end]) {
+            Some(d) => at + d + 1,
             None => match m {
                 Some(m) => m + '。'.len_utf8(),
                 None => break,
@@ -790,14 +870,20 @@ fn has_digit(s: &str) -> bool {
 /// (each optional) and a digit; `is_numeric` and `is_whitespace` hold every
 /// char of `\d` and `\s`.
 fn particle_before_digit(lead: &str) -> bool {
-    let digit_after = |(i, p): (usize, &str)| {
+    let digit_after = |i: usize, p: &str| {
         let rest = &lead[i + p.len()..];
         let rest = rest.strip_prefix('、').unwrap_or(rest);
         let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
         rest.starts_with(char::is_numeric)
     };
-    // One char at a time: `str::find` of a single char skips ahead fast.
-    lead.match_indices('は').any(digit_after) || lead.match_indices('が').any(digit_after)
+    // Vectorised searches for the two particles (a char search would stop at
+    // every byte their last byte shares with other kana).
+    WA_FINDER
+        .find_iter(lead.as_bytes())
+        .any(|i| digit_after(i, "は"))
+        || GA_FINDER
+            .find_iter(lead.as_bytes())
+            .any(|i| digit_after(i, "が"))
 }
 
 /// Whether `DATED_TITLE` can match: its date follows a space and starts with
@@ -810,6 +896,25 @@ fn space_before_date(heading: &str) -> bool {
             after_space = c.is_whitespace();
             starts
         })
+}
+
+/// Whether `DATED_TITLE` can match at its end: its last group (`\S.{0,40}$`)
+/// is at most 41 chars without a `\n`, and starts after white space that
+/// follows the date's last char (`日` or a digit).
+fn short_tail_after_date(heading: &str) -> bool {
+    let from = heading.char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+    heading[from..].char_indices().any(|(j, c)| {
+        let at = from + j;
+        let before = &heading[..at];
+        !c.is_whitespace()
+            && before.chars().next_back().is_some_and(char::is_whitespace)
+            && !heading[at..].contains('\n')
+            && before
+                .trim_end()
+                .chars()
+                .next_back()
+                .is_some_and(|d| d == '日' || d.is_numeric())
+    })
 }
 
 /// Whether `c` may be a `\d`: kana and kanji (U+3000..U+9FFF) hold none,
@@ -1034,6 +1139,103 @@ mod tests {
     }
 
     #[test]
+    fn title_issuers_match_their_regexes() {
+        let titles = [
+            "案内メールの誤送信 - 高松市",
+            "a - - b",
+            "a -b",
+            "- 高松市",
+            " - 高松市",
+            "x\u{3000}|\u{3000}y",
+            "x - y\nz",
+            "x\n - y",
+            "a\nb - c",
+            "お知らせ - ",
+            "お知らせ -  ",
+            "x - 0123456789012345678901234567890",
+            "x - 01234567890123456789012345678901",
+            "x - a - b | c",
+            "",
+            "-",
+            "ランサムウェア被害調査報告書(みなと台中央病院)",
+            "(x)",
+            "(xy)",
+            "a(b(cd)",
+            "a(bc)d)",
+            "a(b)c)",
+            "()",
+            "(\nx)",
+            "((12345678901234567890123456789012345678901))",
+            "(1234567890123456789012345678901234567890)",
+            "(あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりる)",
+        ];
+        for t in titles {
+            let want = DASH_TITLE
+                .captures(t)
+                .and_then(|c| c.get(2))
+                .map(|m| (m.start(), m.end()));
+            let got = dash_title_issuer(t).map(|s| {
+                let at = s.as_ptr() as usize - t.as_ptr() as usize;
+                (at, at + s.len())
+            });
+            assert_eq!(got, want, "dash {t:?}");
+            let want = PAREN_END
+                .captures(t)
+                .and_then(|c| c.get(1))
+                .map(|m| (m.start(), m.end()));
+            let got = paren_end_issuer(t).map(|s| {
+                let at = s.as_ptr() as usize - t.as_ptr() as usize;
+                (at, at + s.len())
+            });
+            assert_eq!(got, want, "paren {t:?}");
+        }
+    }
+
+    #[test]
+    fn literal_searches_find_what_their_regexes_found() {
+        let according = Regex::new(r"(によれば|によると)").unwrap();
+        for t in [
+            "同社のサーバが",
+            "ののシステム",
+            "の",
+            "",
+            "県によると、同社のWebサイトに",
+            "のウェブサイトのサイト",
+            "によによれば",
+            "によるとによれば",
+            "関係者によれ",
+        ] {
+            assert_eq!(
+                according_at(t),
+                according.find(t).map(|m| m.start()),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_split_as_str_lines_does() {
+        for t in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb",
+            "a\r",
+            "\r\n\r\n",
+            "foo\nbar\n\r\nbaz\r",
+            "a\n\nb\n",
+            "\r",
+        ] {
+            assert_eq!(
+                str_lines(t).collect::<Vec<_>>(),
+                t.lines().collect::<Vec<_>>(),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
     fn digit_and_date_prefilters_admit_every_match() {
         assert!(has_digit("令和5年"));
         assert!(has_digit("٣ أيام"));
@@ -1041,6 +1243,15 @@ mod tests {
         assert!(particle_before_digit("同社は、 3月1日、"));
         assert!(!particle_before_digit("同社は 、3月1日、"));
         assert!(space_before_date("お知らせ 令和5年4月1日 高松市"));
+        for t in [
+            "委託先の不正アクセスについて 2023年7月3日 岐阜県",
+            "お知らせ 4/1 高松市",
+            "お知らせ 4/1\n 高松市",
+            "お知らせ 2023年4月1日  株式会社 こもれび 物産",
+        ] {
+            assert_eq!(short_tail_after_date(t), DATED_TITLE.is_match(t), "{t:?}");
+        }
+        assert!(!short_tail_after_date("お知らせ 4/1 高松市\n続き"));
         assert!(!space_before_date("お知らせ2023年4月1日高松市"));
         assert!(lines_unchanged("one\ntwo"));
         assert!(!lines_unchanged("one\r\ntwo"));

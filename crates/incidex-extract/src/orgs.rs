@@ -33,9 +33,28 @@ static FORM_ANY: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
         .expect("the built-in company forms compile")
 });
 
+/// [`FORMS`] for [`has_form`]: the names it is asked about are short, where a
+/// table lookup per byte costs less than starting a vectorised prefilter.
+static FORM_IN_NAME: Lazy<aho_corasick::AhoCorasick> =
+    Lazy::new(|| short_text_finder(FORMS.iter()).expect("the built-in company forms compile"));
+
 /// Whether the text holds a company form anywhere.
 pub fn has_form(s: &str) -> bool {
-    FORM_FINDER.is_match(s)
+    FORM_IN_NAME.is_match(s)
+}
+
+/// An automaton that says whether any of `words` occurs in a short text
+/// (a name, a cell): a full DFA without prefilter.
+fn short_text_finder<I, P>(words: I) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(words)
 }
 
 /// Words that are never a victim's name even where a name stands.
@@ -43,13 +62,28 @@ static NOT_NAMES: Lazy<Vec<&'static str>> =
     Lazy::new(|| crate::rule_words::words("name_rules.toml", "not_name"));
 
 /// [`NOT_NAMES`] and [`FORMS`] sorted, for the whole-name lookups of [`clean_name`].
-static NOT_NAMES_SORTED: Lazy<Vec<&'static str>> = Lazy::new(|| sorted(&NOT_NAMES));
-static FORMS_SORTED: Lazy<Vec<&'static str>> = Lazy::new(|| sorted(&FORMS));
+static NOT_NAMES_SORTED: Lazy<WordList> = Lazy::new(|| WordList::new(&NOT_NAMES));
+static FORMS_SORTED: Lazy<WordList> = Lazy::new(|| WordList::new(&FORMS));
 
-fn sorted(words: &[&'static str]) -> Vec<&'static str> {
-    let mut v = words.to_vec();
-    v.sort_unstable();
-    v
+/// Words sorted for a binary search, with the byte length of the longest.
+struct WordList {
+    sorted: Vec<&'static str>,
+    longest: usize,
+}
+
+impl WordList {
+    fn new(words: &[&'static str]) -> Self {
+        let mut sorted = words.to_vec();
+        sorted.sort_unstable();
+        let longest = sorted.iter().map(|w| w.len()).max().unwrap_or(0);
+        WordList { sorted, longest }
+    }
+
+    /// Whether `s` is one of the words: a text longer than the longest word
+    /// needs no search (names are often longer than these words).
+    fn contains(&self, s: &str) -> bool {
+        s.len() <= self.longest && self.sorted.binary_search(&s).is_ok()
+    }
 }
 
 /// Words that make a would-be name a description instead (`個人情報`, `不正アクセス`).
@@ -104,7 +138,7 @@ where
 
 /// One automaton over [`NOT_IN_NAMES`]: one pass instead of a `contains` per word.
 static NOT_IN_NAME_FINDER: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
-    any_word_finder(NOT_IN_NAMES.iter()).expect("the built-in name rule words compile")
+    short_text_finder(NOT_IN_NAMES.iter()).expect("the built-in name rule words compile")
 });
 
 /// Trims a candidate and says whether it can be an organisation's name.
@@ -141,10 +175,7 @@ pub fn clean_name_str(raw: &str) -> Option<&str> {
     }
     let s = s.trim();
     // The cheap rejections come first: every check below only ever says no.
-    if !chars_within(s, 2, 40)
-        || NOT_NAMES_SORTED.binary_search(&s).is_ok()
-        || FORMS_SORTED.binary_search(&s).is_ok()
-    {
+    if !chars_within(s, 2, 40) || NOT_NAMES_SORTED.contains(s) || FORMS_SORTED.contains(s) {
         return None;
     }
     if s.starts_with(|c: char| c.is_ascii_digit())
@@ -161,13 +192,26 @@ pub fn clean_name_str(raw: &str) -> Option<&str> {
     {
         return None;
     }
-    if s.contains('○') || s.contains('〇') || s.contains('●') || s.contains("XX") {
+    if has_placeholder(s) {
         return None;
     }
     if NOT_IN_NAME_FINDER.is_match(s) && !has_form(s) && !is_department(s) {
         return None;
     }
     Some(s)
+}
+
+/// Whether `s` holds `○`, `〇`, `●` or `XX` (a masked name), in one pass over
+/// its bytes: `○` and `●` are `E2 97 8B` and `E2 97 8F`, `〇` is `E3 80 87`,
+/// and lead bytes and ASCII never occur inside another char.
+fn has_placeholder(s: &str) -> bool {
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| match b[i] {
+        b'X' => b.get(i + 1) == Some(&b'X'),
+        0xE2 => b.get(i + 1) == Some(&0x97) && matches!(b.get(i + 2), Some(0x8B | 0x8F)),
+        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x87),
+        _ => false,
+    })
 }
 
 /// The first chars of [`NAME_LABELS`] and of [`NAME_LEADS`] (`None` when a

@@ -3,6 +3,7 @@
 //! (1, 2, 3 …), cells run together. Each row is one report.
 
 use crate::segment::lines;
+use once_cell::sync::Lazy;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -54,8 +55,30 @@ fn row_number(line: &str, expected: u32) -> Option<(u32, usize)> {
     (spaced || joined).then_some((n, lead))
 }
 
+/// The words a header line starts with ([`is_header`]), each with its own
+/// vectorised searcher.
+static HEADER_WORDS: Lazy<[memchr::memmem::Finder<'static>; 3]> =
+    Lazy::new(|| ["No", "番号", "#"].map(memchr::memmem::Finder::new));
+
+/// Whether some line of `text` starts (after white space) with a word a
+/// header starts with: most documents have none, and then their lines need
+/// not be split at all. The words are rare, so each one found is checked.
+fn may_have_header(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let starts_line = |at: usize| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        text[line_start..at].trim_start().is_empty()
+    };
+    HEADER_WORDS
+        .iter()
+        .any(|w| w.find_iter(bytes).any(starts_line))
+}
+
 /// Finds the tables of `text` with at least three sequential rows.
 pub fn find_tables(text: &str) -> Vec<Table> {
+    if !may_have_header(text) {
+        return Vec::new();
+    }
     let ls = lines(text);
     let mut tables = Vec::new();
     let mut i = 0;
