@@ -3,7 +3,7 @@
 //! Years that are not written are resolved from context: the range they end,
 //! the last date of the same report, or the document year.
 
-use crate::numbers::{has_ascii_letters, scan_to, ASCII_DIGIT};
+use crate::numbers::{has_ascii_letters, scan_to, ASCII_DIGIT, DATE_CUE};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -56,15 +56,40 @@ pub struct Date {
 }
 
 impl Date {
+    /// `2023-05-12`, or `2023-05` without a day. Asked for every date of every
+    /// record: the usual years, months and days are written digit by digit,
+    /// without the formatting machinery; anything else goes through `format!`,
+    /// which gives the same text.
     pub fn iso(&self) -> String {
-        match self.day {
-            Some(d) => format!("{:04}-{:02}-{:02}", self.year, self.month, d),
-            None => format!("{:04}-{:02}", self.year, self.month),
+        let usual =
+            (0..=9999).contains(&self.year) && self.month <= 99 && self.day.is_none_or(|d| d <= 99);
+        if !usual {
+            return match self.day {
+                Some(d) => format!("{:04}-{:02}-{:02}", self.year, self.month, d),
+                None => format!("{:04}-{:02}", self.year, self.month),
+            };
         }
+        let mut out = String::with_capacity(10);
+        push_digits(&mut out, self.year.unsigned_abs(), 4);
+        out.push('-');
+        push_digits(&mut out, self.month, 2);
+        if let Some(d) = self.day {
+            out.push('-');
+            push_digits(&mut out, d, 2);
+        }
+        out
     }
     /// Sort key where a month-only date sorts at the start of its month.
     pub fn key(&self) -> (i32, u32, u32) {
         (self.year, self.month, self.day.unwrap_or(0))
+    }
+}
+
+/// The last `width` decimal digits of `n`, zero-padded, onto `out`.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for p in (0..width).rev() {
+        let digit = (n / 10u32.pow(p)) % 10;
+        out.push(char::from(b'0' + digit as u8));
     }
 }
 
@@ -159,7 +184,7 @@ struct Form {
 
 const ERA_FORM: Form = Form {
     re: &ERA,
-    ascii: None,
+    ascii: Some(ascii::era_year_month_day),
 };
 const YMD_JA_FORM: Form = Form {
     re: &YMD_JA,
@@ -240,15 +265,18 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
     // Forms are tried most specific first; a later form's hit that overlaps an
     // accepted one is dropped. Accepted hits never overlap, so the one starting
-    // last before a new hit's end is the only one that can overlap it.
-    let mut accepted: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    // last before a new hit's end is the only one that can overlap it; they are
+    // kept in order of their starts, where a new one that overlaps none goes
+    // just after that one.
+    let mut accepted: Vec<(usize, usize)> = Vec::new();
     let mut push = |hits: &mut Vec<DateHit>, h: DateHit| {
-        let overlaps = accepted
-            .range(..h.end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > h.start);
+        let at = accepted.partition_point(|&(s, _)| s < h.end);
+        let overlaps = at
+            .checked_sub(1)
+            .and_then(|i| accepted.get(i))
+            .is_some_and(|&(_, e)| e > h.start);
         if valid(h.month, h.day) && !overlaps {
-            accepted.insert(h.start, h.end);
+            accepted.insert(at, (h.start, h.end));
             hits.push(h);
         }
     };
@@ -499,11 +527,11 @@ struct Cues {
     digit_sep: bool,
     /// `/` between two characters that may be digits.
     digit_slash: bool,
-    /// A character outside ASCII that may be a digit (`\d` is Unicode): one
-    /// outside U+2000..U+9FFF.
+    /// A character outside ASCII that may be a digit (`\d` is Unicode): a
+    /// numeric one outside U+2000..U+9FFF.
     other_digit: bool,
-    /// The first three letters of an English month name, in any case, or a
-    /// long s (`ſ`), which case-insensitive matching takes for `s`.
+    /// A word of ASCII letters that is a month name of the English forms, in
+    /// any case, or a long s (`ſ`), which case-insensitive matching takes for `s`.
     month_name: bool,
 }
 
@@ -513,10 +541,12 @@ impl Cues {
         let mut cue = Cues::default();
         // `\d` is Unicode: any non-ASCII byte may belong to a digit.
         let digitish = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_digit() || x >= 0x80);
-        // One character at a time (the window starts on a character): a
-        // multi-byte character is looked at by its first byte only.
-        let mut i = 0;
-        while let Some(&x) = b.get(i) {
+        // Only the bytes the cues are made of are looked at: each is ASCII or
+        // the first byte of a character, so a place found is a character's.
+        let mut from = 0;
+        while let Some(i) = scan_to(b, from, &DATE_CUE) {
+            let Some(&x) = b.get(i) else { break };
+            from = i + 1;
             match x {
                 0xE5 if b.get(i + 1..i + 3) == Some(&[0xB9, 0xB4]) => cue.year_ja = true,
                 0xE6 => match b.get(i + 1..i + 3) {
@@ -528,46 +558,65 @@ impl Cues {
                     cue.digit_sep = true;
                     cue.digit_slash |= x == b'/';
                 }
-                0xC5 if b.get(i + 1) == Some(&0xBF) => {
-                    cue.month_name = true;
-                    cue.other_digit = true;
+                0xC5 if b.get(i + 1) == Some(&0xBF) => cue.month_name = true,
+                // Only a numeric character can be a digit (`\d` is `Nd`, a
+                // part of what `is_numeric` takes): `×`, `·` or a no-break
+                // space leaves the window to the ASCII matchers.
+                0xC2..=0xE1 | 0xEA..=0xF4 => {
+                    cue.other_digit |= w
+                        .get(i..)
+                        .and_then(|t| t.chars().next())
+                        .is_some_and(char::is_numeric);
                 }
-                0xC2..=0xE1 | 0xEA..=0xF4 => cue.other_digit = true,
-                _ if x.is_ascii_alphabetic() && !cue.month_name => {
-                    cue.month_name = b.get(i..i + 3).is_some_and(is_month_prefix);
+                _ if x.is_ascii_alphabetic() => {
+                    // A whole word: looked at once, then passed.
+                    let word = b[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .count();
+                    cue.month_name |= is_month_word(&b[i..i + word]);
+                    from = i + word;
                 }
                 _ => {}
             }
-            i += char_len(x);
         }
         cue
     }
 }
 
-/// The length of the UTF-8 character whose first byte is `lead` (1 for a
-/// continuation byte, so that a scan off a character boundary moves on).
-fn char_len(lead: u8) -> usize {
-    match lead {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        0xC0.. => 2,
-        _ => 1,
-    }
-}
-
-fn is_month_prefix(three: &[u8]) -> bool {
-    // Most letters start no month name: one test spares the twelve comparisons.
-    if !matches!(
-        three.first().map(u8::to_ascii_lowercase),
-        Some(b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd')
-    ) {
-        return false;
-    }
-    const M: [&[u8; 3]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+/// Whether `word` (a whole run of ASCII letters) is, in any case, one of the
+/// month names of the English forms. In a match of those forms the name has
+/// no ASCII letter on either side (a word boundary or a space before it; a
+/// `.`, `,` or space after it), and without a long s its letters are ASCII,
+/// so it is a whole run of letters of the window.
+fn is_month_word(word: &[u8]) -> bool {
+    const NAMES: [&[u8]; 24] = [
+        b"jan",
+        b"january",
+        b"feb",
+        b"february",
+        b"mar",
+        b"march",
+        b"apr",
+        b"april",
+        b"may",
+        b"jun",
+        b"june",
+        b"jul",
+        b"july",
+        b"aug",
+        b"august",
+        b"sep",
+        b"sept",
+        b"september",
+        b"oct",
+        b"october",
+        b"nov",
+        b"november",
         b"dec",
+        b"december",
     ];
-    M.iter().any(|m| three.eq_ignore_ascii_case(&m[..]))
+    (3..=9).contains(&word.len()) && NAMES.iter().any(|n| word.eq_ignore_ascii_case(n))
 }
 
 /// Matchers for the Japanese and numeric forms that find exactly what their
@@ -586,11 +635,14 @@ mod ascii {
         "午前", "午後", "、", ",", "に", "から", "まで", "現在", "(", "未明", "夜", "朝",
     ];
 
-    /// The first place at or after `from` where `b` holds `what`.
+    /// The first place at or after `from` where `b` holds `what` (not empty):
+    /// a search for its first byte, then a look at the rest.
     fn find(b: &[u8], from: usize, what: &[u8]) -> Option<usize> {
+        let (&first, _) = what.split_first()?;
         let rest = b.get(from..)?;
-        let at = rest.windows(what.len()).position(|x| x == what)?;
-        Some(from + at)
+        memchr::memchr_iter(first, rest)
+            .find(|&i| rest[i..].starts_with(what))
+            .map(|i| from + i)
     }
 
     fn is_at(b: &[u8], at: usize, what: &[u8]) -> bool {
@@ -725,11 +777,56 @@ mod ascii {
         );
     }
 
+    /// `(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?`
+    pub(super) fn era_year_month_day(b: &[u8], out: &mut Vec<FormMatch>) {
+        const FIRST: &[u8] = "元".as_bytes();
+        each_anchor(
+            b,
+            |b, from| find(b, from, YEAR),
+            |at, floor| {
+                // The year of the era: one or two digits, or `元`, just before `年`.
+                let num_start = match digits_before(b, at, floor) {
+                    1 => at - 1,
+                    2 => at - 2,
+                    0 if at >= floor + FIRST.len() && b[..at].ends_with(FIRST) => at - FIRST.len(),
+                    _ => return None,
+                };
+                let era_len = super::ERA_NAMES[0].len();
+                let start = num_start.checked_sub(era_len).filter(|&s| s >= floor)?;
+                if !super::ERA_NAMES
+                    .iter()
+                    .any(|e| b[start..num_start] == *e.as_bytes())
+                {
+                    return None;
+                }
+                let month_from = at + YEAR.len();
+                let month_end = one_or_two_then(b, month_from, MONTH)?;
+                let day_from = month_end + MONTH.len();
+                let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
+                let end = day.map_or(day_from, |(_, e)| e + DAY.len());
+                out.push(FormMatch {
+                    start,
+                    end,
+                    groups: [
+                        Some((start, num_start)),
+                        Some((num_start, at)),
+                        Some((month_from, month_end)),
+                        day,
+                    ],
+                });
+                Some(end)
+            },
+        );
+    }
+
     /// `(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})`
     pub(super) fn year_month_day_num(b: &[u8], out: &mut Vec<FormMatch>) {
         each_anchor(
             b,
-            |b, from| (from..b.len()).find(|&i| is_separator(b, i)),
+            |b, from| {
+                let rest = b.get(from..)?;
+                memchr::memchr3(b'/', b'.', b'-', rest).map(|i| from + i)
+            },
             |at, floor| {
                 if digits_before(b, at, floor) < 4 {
                     return None;
@@ -764,7 +861,7 @@ mod ascii {
     pub(super) fn month_day_slash(b: &[u8], out: &mut Vec<FormMatch>) {
         each_anchor(
             b,
-            |b, from| (from..b.len()).find(|&i| b[i] == b'/'),
+            |b, from| memchr::memchr(b'/', b.get(from..)?).map(|i| from + i),
             |at, floor| {
                 let start = at - digits_before(b, at, floor).min(2);
                 let day_from = at + 1;
@@ -955,11 +1052,13 @@ mod tests {
     /// matcher finds what its regex finds.
     #[test]
     fn ascii_matchers_find_what_the_regexes_find() {
-        const PIECES: [&str; 24] = [
+        const PIECES: [&str; 29] = [
             "0", "1", "2", "9", "20", "2023", "12345", "年", "月", "日", "/", ".", "-", "、", ",",
-            "から", "午前", "午", "に", "(", "朝", "x", " ", "の",
+            "から", "午前", "午", "に", "(", "朝", "x", " ", "の", "令和", "平成", "昭和", "元",
+            "和",
         ];
-        let forms: [(&Form, &str); 6] = [
+        let forms: [(&Form, &str); 7] = [
+            (&ERA_FORM, "era"),
             (&YMD_JA_FORM, "ymd_ja"),
             (&YMD_NUM_FORM, "ymd_num"),
             (&MD_JA_FORM, "md_ja"),
@@ -985,6 +1084,90 @@ mod tests {
                 form_matches(form, &w, false, &mut slow);
                 assert_eq!(fast, slow, "{name} on {w:?}");
             }
+        }
+    }
+
+    /// Random windows dense in era dates: the era matcher finds what its
+    /// regex finds.
+    #[test]
+    fn era_matcher_finds_what_its_regex_finds() {
+        const PIECES: [&str; 16] = [
+            "令和",
+            "平成4年",
+            "昭和元年",
+            "令和12年3月",
+            "平成123年",
+            "和",
+            "元",
+            "1",
+            "12",
+            "123",
+            "年",
+            "5月",
+            "月",
+            "10日",
+            "日",
+            "x",
+        ];
+        let mut seed: u64 = 0x0E2A_0E2A_1234_5679;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let mut found = 0;
+        for _ in 0..60_000 {
+            let len = (next() % 14) as usize;
+            let w: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            form_matches(&ERA_FORM, &w, true, &mut fast);
+            form_matches(&ERA_FORM, &w, false, &mut slow);
+            assert_eq!(fast, slow, "era on {w:?}");
+            found += slow.len();
+        }
+        assert!(found > 500, "too few era dates tried: {found}");
+    }
+
+    #[test]
+    fn iso_writes_what_format_writes() {
+        for year in [i32::MIN, -5, 0, 7, 999, 2023, 9999, 10_000, i32::MAX] {
+            for month in [0, 1, 12, 99, 100] {
+                for day in [None, Some(0), Some(9), Some(31), Some(100), Some(u32::MAX)] {
+                    let want = match day {
+                        Some(d) => format!("{year:04}-{month:02}-{d:02}"),
+                        None => format!("{year:04}-{month:02}"),
+                    };
+                    assert_eq!(Date { year, month, day }.iso(), want);
+                }
+            }
+        }
+    }
+
+    /// Random windows of English words and numbers: a window where an
+    /// English form matches has the cue that lets the form run.
+    #[test]
+    fn english_forms_match_only_where_their_cue_is() {
+        const PIECES: [&str; 20] = [
+            "May", "may", "MARCH", "Sept", "sept.", "decided", "junior", "Jan", "ſept", "5", "12",
+            "2021", " ", ", ", ".", "\u{a0}", "of ", "x", "日", "3rd",
+        ];
+        let mut seed: u64 = 0x0DDB_1A5E_5BAD_5EED;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..30_000 {
+            let len = (next() % 10) as usize;
+            let w: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let any = [&EN_MDY, &EN_DMY, &EN_MY].iter().any(|re| re.is_match(&w));
+            assert!(!any || Cues::of(&w).month_name, "{w:?}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! (`*****@example.co.jp` counts as its domain). Placeholders such as
 //! `xxx@xxx.xxx` are not indicators.
 
-use crate::numbers::{scan_to, ASCII};
+use crate::numbers::{scan_to, ASCII, NON_ASCII};
 use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -35,6 +35,12 @@ pub struct IndicatorHit {
 }
 
 fn refang(s: &str) -> String {
+    // Most values are written plainly: without a bracket, a parenthesis or
+    // a defanged scheme, every replacement below leaves them as they are.
+    let plain = !s.contains(['[', '(']) && !s.contains("hxxp") && !s.contains("h**p");
+    if plain {
+        return s.to_ascii_lowercase();
+    }
     s.replace("[.]", ".")
         .replace("(.)", ".")
         .replace("[:]", ":")
@@ -74,13 +80,10 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(start) = scan_to(bytes, from, &ASCII) {
-        let mut i = start;
-        while i < bytes.len() && bytes[i].is_ascii() {
-            i += 1;
-        }
+        let i = scan_to(bytes, start, &NON_ASCII).unwrap_or(bytes.len());
         let run = &text[start..i];
         let worth = run.len() >= 32
-            || (run.len() >= 4 && run.bytes().any(|b| matches!(b, b'.' | b'@' | b'[')));
+            || (run.len() >= 4 && memchr::memchr3(b'.', b'@', b'[', run.as_bytes()).is_some());
         if worth {
             out.extend(find_in_run(run).into_iter().map(|h| IndicatorHit {
                 start: h.start + start,
@@ -93,9 +96,17 @@ pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
     out
 }
 
-/// A `.` that may separate a label from a top-level domain: between a letter
-/// or digit and a letter, or the same around `[.]` or `(.)`.
-fn has_dot_before_letter(run: &[u8]) -> bool {
+/// The places of the `.`s of `run` that may separate a label from a top-level
+/// domain (see `dot_before_letter`).
+fn domain_dots(run: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'.', run).filter(|&i| dot_before_letter(run, i))
+}
+
+/// Whether the `.` at `i` is between a letter or digit and a letter, or the
+/// same around `[.]` or `(.)`. Whatever bounds a token of a domain is not a
+/// letter, digit or bracket, so the answer is the same in the token and in
+/// the whole run.
+fn dot_before_letter(run: &[u8], i: usize) -> bool {
     let letter = |i: Option<usize>| {
         i.and_then(|i| run.get(i))
             .is_some_and(u8::is_ascii_alphabetic)
@@ -106,30 +117,35 @@ fn has_dot_before_letter(run: &[u8]) -> bool {
     };
     let at =
         |i: Option<usize>, set: &[u8]| i.and_then(|i| run.get(i)).is_some_and(|b| set.contains(b));
-    run.iter().enumerate().any(|(i, &b)| {
-        b == b'.'
-            && ((alnum(i.checked_sub(1)) && letter(Some(i + 1)))
-                || (at(i.checked_sub(1), b"[(")
-                    && alnum(i.checked_sub(2))
-                    && at(Some(i + 1), b"])")
-                    && letter(Some(i + 2))))
-    })
+    (alnum(i.checked_sub(1)) && letter(Some(i + 1)))
+        || (at(i.checked_sub(1), b"[(")
+            && alnum(i.checked_sub(2))
+            && at(Some(i + 1), b"])")
+            && letter(Some(i + 2)))
 }
 
 /// At least three separators of an IPv4 address: a `.` or `[.]` after a digit.
+/// Each separator holds a `.`, and a `.` is in one separator at most.
 fn has_three_ip_separators(run: &[u8]) -> bool {
     let digit = |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(u8::is_ascii_digit);
-    let separators = run.iter().enumerate().filter(|&(i, &b)| {
-        (b == b'.' && digit(i.checked_sub(1)))
-            || (b == b'[' && run.get(i + 1..i + 3) == Some(b".]") && digit(i.checked_sub(1)))
+    let separators = memchr::memchr_iter(b'.', run).filter(|&i| {
+        digit(i.checked_sub(1))
+            || (i.checked_sub(1).and_then(|j| run.get(j)) == Some(&b'[')
+                && run.get(i + 1) == Some(&b']')
+                && digit(i.checked_sub(2)))
     });
     separators.take(3).count() == 3
 }
 
 /// An `@`, `[@]` or `[at]` (any case) and a `.`: what every address needs.
 fn may_hold_address(run: &[u8]) -> bool {
-    let at = run.contains(&b'@') || run.windows(4).any(|w| w.eq_ignore_ascii_case(b"[at]"));
-    at && run.contains(&b'.')
+    let bracketed_at = || {
+        memchr::memchr_iter(b'[', run).any(|i| {
+            run.get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"[at]"))
+        })
+    };
+    memchr::memchr(b'.', run).is_some() && (memchr::memchr(b'@', run).is_some() || bracketed_at())
 }
 
 /// A run of at least 32 hexadecimal digits, the shortest hash. Such a run
@@ -172,35 +188,55 @@ fn outside_domain(b: u8) -> bool {
 }
 
 /// The matches of `re` in `run` (ASCII), as spans of `run`, searched only in
-/// its tokens that `worth` accepts. A token is a stretch between bytes that
-/// `outside` accepts; `re` matches no such byte, and each is an ASCII byte
-/// that is not a word byte, so no match crosses one and `\b` sees the same at
-/// the edge of a token as inside the run: the matches are those in the whole
-/// run.
-fn token_matches(
+/// the tokens that hold one of `cues` (places in `run`, in order). A token is a
+/// stretch between bytes that `outside` accepts; `re` matches no such byte,
+/// and each is an ASCII byte that is not a word byte, so no match crosses one
+/// and `\b` sees the same at the edge of a token as inside the run: the
+/// matches are those in the whole run when every token that can hold a match
+/// holds a cue.
+fn cued_token_matches(
     re: &Regex,
     run: &str,
     outside: fn(u8) -> bool,
-    worth: fn(&[u8]) -> bool,
+    cues: impl Iterator<Item = usize>,
 ) -> Vec<(usize, usize)> {
     let bytes = run.as_bytes();
     let mut spans = Vec::new();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = bytes[start..]
+    // The end of the last token searched: a later cue before it is in that token.
+    let mut searched_to = 0;
+    for cue in cues {
+        if cue < searched_to || cue >= bytes.len() {
+            continue;
+        }
+        let start = bytes[..cue]
+            .iter()
+            .rposition(|&b| outside(b))
+            .map_or(0, |i| i + 1);
+        let end = bytes[cue..]
             .iter()
             .position(|&b| outside(b))
-            .map_or(bytes.len(), |i| start + i);
-        if end > start && worth(&bytes[start..end]) {
-            let token = &run[start..end];
+            .map_or(bytes.len(), |i| cue + i);
+        if let Some(token) = run.get(start..end) {
             spans.extend(
                 re.find_iter(token)
                     .map(|m| (start + m.start(), start + m.end())),
             );
         }
-        start = end + 1;
+        searched_to = end.max(cue + 1);
     }
     spans
+}
+
+/// The `URL` matches of `run`: only tokens holding `//` can hold one.
+fn url_matches(run: &str) -> Vec<(usize, usize)> {
+    let cues = memchr::memmem::find_iter(run.as_bytes(), b"//");
+    cued_token_matches(&URL, run, outside_url, cues)
+}
+
+/// The `DOMAIN` matches of `run`: only tokens holding a dot before a
+/// top-level domain can hold one.
+fn domain_matches(run: &str) -> Vec<(usize, usize)> {
+    cued_token_matches(&DOMAIN, run, outside_domain, domain_dots(run.as_bytes()))
 }
 
 fn find_in_run(text: &str) -> Vec<IndicatorHit> {
@@ -209,9 +245,7 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
     let overlaps =
         |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
     // Cheap literal checks spare the regexes a pass over text that cannot match.
-    for (m_start, m_end) in token_matches(&URL, text, outside_url, |t| {
-        t.windows(2).any(|w| w == b"//")
-    }) {
+    for (m_start, m_end) in url_matches(text) {
         let raw = text[m_start..m_end].trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '>']);
         let value = refang(raw);
         let host = value
@@ -234,12 +268,10 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    let mail_text = if may_hold_address(text.as_bytes()) {
-        text
-    } else {
-        ""
-    };
-    for c in EMAIL.captures_iter(mail_text) {
+    // A search that cannot match is not even started: its set-up is most of
+    // the cost on a short run.
+    let mails = may_hold_address(text.as_bytes()).then(|| EMAIL.captures_iter(text));
+    for c in mails.into_iter().flatten() {
         let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -270,7 +302,7 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
     }
     // Each pattern below needs what its test looks for; a run without it is not searched.
     let bytes = text.as_bytes();
-    for (m_start, m_end) in token_matches(&DOMAIN, text, outside_domain, has_dot_before_letter) {
+    for (m_start, m_end) in domain_matches(text) {
         // `「@example.co.jp」以外`: an address without its local part names the domain.
         let bare_at = text[..m_start].strip_suffix('@').is_some_and(|b| {
             !b.ends_with(|c: char| c.is_ascii_alphanumeric() || "._%+-*●".contains(c))
@@ -304,12 +336,8 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    let ip_text = if has_three_ip_separators(bytes) {
-        text
-    } else {
-        ""
-    };
-    for c in IPV4.captures_iter(ip_text) {
+    let ips = has_three_ip_separators(bytes).then(|| IPV4.captures_iter(text));
+    for c in ips.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
@@ -330,7 +358,8 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    for m in HASH.find_iter(if has_hex_run(bytes) { text } else { "" }) {
+    let hashes = has_hex_run(bytes).then(|| HASH.find_iter(text));
+    for m in hashes.into_iter().flatten() {
         if overlaps(&taken, m.start(), m.end()) || m.as_str().chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
@@ -437,11 +466,9 @@ mod tests {
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
             let b = run.as_bytes();
-            let url = token_matches(&URL, &run, outside_url, |t| {
-                t.windows(2).any(|w| w == b"//")
-            });
+            let url = url_matches(&run);
             assert_eq!(url, spans(&URL, &run), "URL in {run:?}");
-            let domain = token_matches(&DOMAIN, &run, outside_domain, has_dot_before_letter);
+            let domain = domain_matches(&run);
             assert_eq!(domain, spans(&DOMAIN, &run), "DOMAIN in {run:?}");
             assert!(
                 may_hold_address(b) || !EMAIL.is_match(&run),
@@ -452,6 +479,31 @@ mod tests {
                 "IPV4 in {run:?}"
             );
             assert!(has_hex_run(b) || !HASH.is_match(&run), "HASH in {run:?}");
+        }
+    }
+
+    #[test]
+    fn plain_values_are_only_lowered() {
+        let slow = |s: &str| {
+            s.replace("[.]", ".")
+                .replace("(.)", ".")
+                .replace("[:]", ":")
+                .replace("[@]", "@")
+                .replace("[at]", "@")
+                .replacen("hxxp", "http", 1)
+                .replacen("h**p", "http", 1)
+                .to_ascii_lowercase()
+        };
+        for v in [
+            "Example.COM",
+            "hxxp://a[.]b",
+            "HXXP://a.b",
+            "h**ps://x(.)y",
+            "a[at]b.c",
+            "user@Mail.jp",
+            "",
+        ] {
+            assert_eq!(refang(v), slow(v), "{v}");
         }
     }
 

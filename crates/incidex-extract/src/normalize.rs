@@ -9,12 +9,36 @@
 //! the decoded document, which is what records and evidence report.
 
 /// The folded text and its map back to the original.
+///
+/// Most text folds to itself, so the map is sparse: the folded text's
+/// characters run in step with the original's except where a character was
+/// dropped (a space, a joined line break) or folded into several (`㈱`).
+/// `shifts` records those points; `blocks` turn a byte offset of the
+/// folded text into a character index without walking the whole text.
 #[derive(Debug, Clone)]
 pub struct Normalized {
     pub text: String,
-    /// For each byte of `text`, the original character index it came from;
-    /// one extra entry at the end holds the original length in characters.
-    origin: Vec<u32>,
+    /// `(byte, shift)`, by byte: from the folded character starting at
+    /// `byte` on, original index = folded character index + `shift`, until
+    /// the next entry. Before the first entry the shift is 0.
+    shifts: Vec<(usize, isize)>,
+    /// For each block of [`BLOCK`] bytes of `text`: how many characters
+    /// start before it, and how many entries of `shifts` lie before it.
+    blocks: Vec<BlockStart>,
+    /// Length of the original in characters.
+    orig_chars: usize,
+}
+
+/// Bytes of the folded text per entry of `blocks` (a power of two).
+const BLOCK: usize = 64;
+
+/// What [`Normalized::origin`] needs to know at the start of a block.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockStart {
+    chars: usize,
+    shifts: usize,
+    /// Characters starting in the block before each of its eight words.
+    in_block: [u8; 8],
 }
 
 impl Normalized {
@@ -22,7 +46,7 @@ impl Normalized {
     pub fn orig_span(&self, start: usize, end: usize) -> (usize, usize) {
         let start = start.min(self.text.len());
         let end = end.clamp(start, self.text.len());
-        let s = self.origin[start] as usize;
+        let s = self.origin(start);
         if end == start {
             return (s, s);
         }
@@ -31,7 +55,7 @@ impl Normalized {
         while !self.text.is_char_boundary(last) {
             last -= 1;
         }
-        let e = self.origin[last] as usize + 1;
+        let e = self.origin(last) + 1;
         (s, e.max(s))
     }
 
@@ -42,6 +66,116 @@ impl Normalized {
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
+
+    /// The original character index of the folded character holding byte
+    /// `b`; the original length in characters at the end of the text.
+    fn origin(&self, b: usize) -> usize {
+        if b >= self.text.len() {
+            return self.orig_chars;
+        }
+        let block = self.blocks.get(b / BLOCK).copied().unwrap_or_default();
+        let word_start = b & !7;
+        let before_word = block.in_block[(b % BLOCK) / 8];
+        // Characters starting in `b`'s word up to `b` (inclusive): `b`'s own counts once.
+        let index = (block.chars
+            + usize::from(before_word)
+            + char_starts_through(self.text.as_bytes(), word_start, b))
+        .saturating_sub(1);
+        let mut k = block.shifts;
+        while self.shifts.get(k).is_some_and(|&(pos, _)| pos <= b) {
+            k += 1;
+        }
+        let shift = k.checked_sub(1).map_or(0, |k| self.shifts[k].1);
+        index.saturating_add_signed(shift)
+    }
+}
+
+/// How many characters start in `bytes[from..=to]`, which lie in one word
+/// (`to` within `bytes`, `from <= to < from + 8`).
+fn char_starts_through(bytes: &[u8], from: usize, to: usize) -> usize {
+    let n = (to + 1 - from).min(8);
+    let w = match bytes.get(from..from + 8) {
+        Some(s) => word(s),
+        None => {
+            let mut a = [0u8; 8];
+            let tail = bytes.get(from..from + n).unwrap_or_default();
+            a[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(a)
+        }
+    };
+    // Only the first `n` bytes count; zero bytes are no continuation bytes.
+    let w = if n == 8 {
+        w
+    } else {
+        w & ((1u64 << (8 * n)) - 1)
+    };
+    n - word_lane_sum(continuation_lanes_of(w))
+}
+
+/// The sum of the byte lanes of `x` when it is at most 255.
+fn word_lane_sum(x: u64) -> usize {
+    (x.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
+/// Eight bytes as a little-endian word (`s` has eight bytes).
+fn word(s: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&s[..8]);
+    u64::from_le_bytes(a)
+}
+
+/// For the 8 bytes of `w`: 1 in each byte lane holding a continuation byte
+/// (0b10xx_xxxx: its top bit set, the next clear), else 0.
+fn continuation_lanes_of(w: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    (w & !(w << 1) & HIGH) >> 7
+}
+
+/// For each block of [`BLOCK`] bytes of `text`, the characters and the
+/// entries of `shifts` before it and the characters before each of its
+/// words; and the characters of `text`.
+fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usize) {
+    let mut out = Vec::with_capacity(text.len() / BLOCK + 1);
+    let mut chars = 0;
+    let mut before = 0;
+    for (k, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+        let start = k * BLOCK;
+        while shifts.get(before).is_some_and(|&(pos, _)| pos < start) {
+            before += 1;
+        }
+        let mut in_block = [0u8; 8];
+        let mut n = 0usize;
+        let mut words = block.chunks_exact(8);
+        for (slot, w) in in_block.iter_mut().zip(&mut words) {
+            *slot = n as u8;
+            n += 8 - word_lane_sum(continuation_lanes_of(word(w)));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            // The last, short word of the text.
+            if let Some(slot) = in_block.get_mut(block.len() / 8) {
+                *slot = n as u8;
+            }
+            n += tail.len() - word_lane_sum(continuation_lanes_of(padded_word(tail)));
+        }
+        out.push(BlockStart {
+            chars,
+            shifts: before,
+            in_block,
+        });
+        chars += n;
+    }
+    (out, chars)
+}
+
+/// Up to eight bytes as a little-endian word, padded with zeros.
+fn padded_word(w: &[u8]) -> u64 {
+    if w.len() == 8 {
+        return word(w);
+    }
+    let mut a = [0u8; 8];
+    a[..w.len()].copy_from_slice(w);
+    u64::from_le_bytes(a)
 }
 
 /// Characters that follow a number in a date or a count (`2020 年`, `1133 件`).
@@ -144,126 +278,219 @@ pub fn normalize(text: &str) -> Normalized {
 ///
 /// One pass over the bytes: runs of characters that fold to themselves (most
 /// of any text) are copied whole; only spaces, line breaks and the characters
-/// of the folding tables look at their neighbours.
+/// of the folding tables look at their neighbours, and only a character that
+/// goes or changes leaves a record in the map back to the original.
 pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
     let mut out = String::with_capacity(text.len());
-    let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 1);
-    let bytes = text.as_bytes();
-    // The original character before the one at `i`, its index, and the line so far.
-    let mut prev = '\n';
-    let mut at: usize = 0;
-    let mut line = LineSoFar::default();
+    let mut map = ShiftLog::default();
+    // `text[..copied]` is in `out`, folded; the rest of the current run is not yet.
+    let mut copied = 0;
+    // Where the current original line starts (after its line break).
+    let mut line_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let (run_end, run_chars) = copy_plain_run(text, i, at, &mut out, &mut origin);
-        if run_chars > 0 {
-            if line.len == 0 {
-                line.first = text[i..].chars().next().unwrap_or('\n');
-            }
-            line.len += run_chars;
-            prev = text[..run_end].chars().next_back().unwrap_or('\n');
-            at += run_chars;
-            i = run_end;
-            continue;
-        }
+    while i < text.len() {
+        i = plain_run_end(text, i, join_wraps, &mut line_start);
         let Some(c) = text[i..].chars().next() else {
             break;
         };
         let clen = c.len_utf8();
-        let next = text[i + clen..].chars().next().unwrap_or('\n');
-        if !drops(c, prev, next, join_wraps, &line) {
-            push_folded(&mut out, &mut origin, c, at as u32);
+        // The original characters around `c`, read only for breaks and spaces.
+        let prev = || text[..i].chars().next_back().unwrap_or('\n');
+        let next = || text[i + clen..].chars().next().unwrap_or('\n');
+        let goes = match c {
+            '\n' => join_wraps && joins_line(prev(), next(), &text[line_start..i]),
+            ' ' | '\u{3000}' => space_goes(c, prev(), next()),
+            _ => false,
+        };
+        if goes {
+            out.push_str(&text[copied..i]);
+            map.drop_char(out.len());
+            copied = i + clen;
+        } else if let Some(folded) = folded(c) {
+            out.push_str(&text[copied..i]);
+            map.fold_char(&mut out, folded);
+            copied = i + clen;
         }
         if c == '\n' {
-            line = LineSoFar::default();
-        } else {
-            line.push(c);
+            line_start = i + 1;
         }
-        prev = c;
-        at += 1;
         i += clen;
     }
-    origin.push(at as u32);
-    Normalized { text: out, origin }
-}
-
-/// Length in characters and first character of the original line read so far.
-#[derive(Debug, Clone, Copy)]
-struct LineSoFar {
-    len: usize,
-    first: char,
-}
-
-impl Default for LineSoFar {
-    fn default() -> Self {
-        LineSoFar {
-            len: 0,
-            first: '\n',
-        }
+    out.push_str(&text[copied..]);
+    let (blocks, out_chars) = block_starts(&out, &map.shifts);
+    Normalized {
+        orig_chars: out_chars.saturating_add_signed(map.shift),
+        text: out,
+        shifts: map.shifts,
+        blocks,
     }
 }
 
-impl LineSoFar {
-    fn push(&mut self, c: char) {
-        if self.len == 0 {
-            self.first = c;
+/// The folded form of `c` when it differs from `c`.
+fn folded(c: char) -> Option<Folded> {
+    if let Some(a) = fold_alnum(c) {
+        Some(Folded::Char(a))
+    } else {
+        fold_char(c).map(Folded::Str)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Folded {
+    Char(char),
+    Str(&'static str),
+}
+
+/// The map back to the original while it is built: the points where the
+/// folded text's characters stop running in step with the original's.
+#[derive(Debug, Default)]
+struct ShiftLog {
+    shifts: Vec<(usize, isize)>,
+    /// Original index minus folded index of the next folded character.
+    shift: isize,
+}
+
+impl ShiftLog {
+    /// From folded byte `pos` on, the shift is `shift`.
+    fn set(&mut self, pos: usize, shift: isize) {
+        self.shift = shift;
+        match self.shifts.last_mut() {
+            Some(last) if last.0 == pos => last.1 = shift,
+            _ => self.shifts.push((pos, shift)),
         }
-        self.len += 1;
+    }
+
+    /// An original character goes: the folded text from `pos` on lags one more.
+    fn drop_char(&mut self, pos: usize) {
+        self.set(pos, self.shift + 1);
+    }
+
+    /// Appends `folded`, the form of one original character; when it is
+    /// several characters, each after the first still maps to that original.
+    fn fold_char(&mut self, out: &mut String, folded: Folded) {
+        match folded {
+            Folded::Char(a) => out.push(a),
+            Folded::Str(s) => {
+                let base = out.len();
+                out.push_str(s);
+                let shift = self.shift;
+                for (k, (offset, _)) in s.char_indices().enumerate().skip(1) {
+                    self.set(base + offset, shift - k as isize);
+                }
+            }
+        }
     }
 }
 
 /// Whether `c` may need folding or dropping: spaces, line breaks and the
 /// characters of [`fold_char`] and [`fold_alnum`]. Everything else is copied.
 fn needs_care(c: char) -> bool {
-    matches!(c as u32,
-        0x0A | 0x20 | 0xA0 | 0x2DC | 0x2002..=0x223E | 0x3000 | 0x301C | 0x3231 | 0x3232 | 0xFE63 | 0xFF01..=0xFF5E)
+    matches!(c, '\n' | ' ' | '\u{3000}') || folded(c).is_some()
 }
 
-/// Copies the run of characters from byte `i` that fold to themselves and
-/// are no line break, nor a space that may go (see [`drops`]), the first
-/// being original character `at`. Returns the byte where the run ends and
-/// its length in characters.
-fn copy_plain_run(
-    text: &str,
-    i: usize,
-    at: usize,
-    out: &mut String,
-    origin: &mut Vec<u32>,
-) -> (usize, usize) {
+/// For each byte, how far a scan may skip when a character starts with it:
+/// its length in UTF-8 for the lead bytes of characters that always fold to
+/// themselves; 0 for a line break, a space and the lead bytes that start the
+/// characters [`needs_care`] names (`C2`, `CB`, `E2`, `E3`, `EF`), which are
+/// looked at one by one. Continuation bytes never start a character; 1 keeps
+/// the table total.
+const SKIP: [u8; 256] = skip_table();
+
+const fn skip_table() -> [u8; 256] {
+    let mut t = [1u8; 256];
+    let mut b = 0xC0;
+    while b < 256 {
+        t[b] = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        b += 1;
+    }
+    t[b'\n' as usize] = 0;
+    t[b' ' as usize] = 0;
+    t[0xC2] = 0;
+    t[0xCB] = 0;
+    t[0xE2] = 0;
+    t[0xE3] = 0;
+    t[0xEF] = 0;
+    t
+}
+
+/// The byte from `i` on where the run of characters that fold to themselves
+/// ends: at a line break that may go, a space that may go (see [`space_goes`]) or
+/// a character that may fold.
+/// A line break passed on the way moves `line_start` after it.
+fn plain_run_end(text: &str, i: usize, join_wraps: bool, line_start: &mut usize) -> usize {
     let bytes = text.as_bytes();
     let mut j = i;
-    let mut n = 0usize;
-    while j < bytes.len() {
-        let b = bytes[j];
-        let o = (at + n) as u32;
-        if b < 0x80 {
-            if b == b'\n' || (b == b' ' && !space_stays(bytes, j)) {
-                break;
-            }
-            origin.push(o);
-            j += 1;
-        } else if is_plain_cjk_lead(bytes, j) {
-            origin.extend_from_slice(&[o, o, o]);
-            j += 3;
-        } else {
-            match text[j..].chars().next() {
-                Some(c) if !needs_care(c) => {
-                    for _ in 0..c.len_utf8() {
-                        origin.push(o);
-                    }
-                    j += c.len_utf8();
-                }
-                _ => break,
-            }
+    while let Some(&b) = bytes.get(j) {
+        let skip = SKIP[usize::from(b)];
+        if skip != 0 {
+            j += usize::from(skip);
+            continue;
         }
-        n += 1;
+        let stays = match b {
+            b'\n' => {
+                let stays = line_break_stays(bytes, j, join_wraps);
+                if stays {
+                    *line_start = j + 1;
+                }
+                stays
+            }
+            b' ' => space_stays(bytes, j),
+            0xE3 => !e3_needs_care(bytes, j),
+            // U+2002..U+223E are E2 80 82 to E2 88 BE.
+            0xE2 if bytes.get(j + 1).is_some_and(|&b| b >= 0x89) => true,
+            _ => text
+                .get(j..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|c| !needs_care(c)),
+        };
+        if !stays {
+            return j;
+        }
+        j += utf8_len(b);
     }
-    out.push_str(&text[i..j]);
-    (j, n)
+    j.min(bytes.len())
+}
+
+/// Length of the UTF-8 sequence that lead byte `b` starts.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Whether the character at `j`, which starts with byte E3 (U+3000..U+3FFF),
+/// may fold or go: only U+3000 (E3 80 80), U+301C (E3 80 9C), U+3231 and
+/// U+3232 (E3 88 B1, E3 88 B2). Kana and Japanese punctuation are copied.
+fn e3_needs_care(bytes: &[u8], j: usize) -> bool {
+    let second = bytes.get(j + 1).copied().unwrap_or(0);
+    // Most E3 characters are kana (second byte 81..83): one test for 80 and 88.
+    if second & 0xF7 != 0x80 {
+        return false;
+    }
+    matches!(
+        (second, bytes.get(j + 2)),
+        (0x80, Some(0x80 | 0x9C)) | (0x88, Some(0xB1 | 0xB2))
+    )
+}
+
+/// Whether the line break at byte `j` surely stays: when lines are not
+/// joined, or after an ASCII character or at the start (no Japanese to go on).
+fn line_break_stays(bytes: &[u8], j: usize, join_wraps: bool) -> bool {
+    !join_wraps
+        || j.checked_sub(1)
+            .and_then(|k| bytes.get(k))
+            .is_none_or(|&p| p < 0x80)
 }
 
 /// Whether the space at byte `j` surely stays: after the start of the text or
-/// an ASCII character other than a digit or `~`, [`drops`] keeps every space.
+/// an ASCII character other than a digit or `~`, [`space_goes`] keeps every space.
 fn space_stays(bytes: &[u8], j: usize) -> bool {
     match j.checked_sub(1).and_then(|k| bytes.get(k)) {
         None => true,
@@ -271,25 +498,9 @@ fn space_stays(bytes: &[u8], j: usize) -> bool {
     }
 }
 
-/// Whether the UTF-8 sequence at `j` (whose lead byte is not ASCII) is a kanji
-/// (U+4000..U+9FFF) or a kana (U+3040..U+30FF): three bytes, never folded.
-fn is_plain_cjk_lead(bytes: &[u8], j: usize) -> bool {
-    match bytes[j] {
-        0xE4..=0xE9 => true,
-        0xE3 => bytes.get(j + 1).is_some_and(|b| (0x81..=0x83).contains(b)),
-        _ => false,
-    }
-}
-
-/// Whether the original character `c` (between `prev` and `next`) goes from the folded text.
-fn drops(c: char, prev: char, next: char, join_wraps: bool, line: &LineSoFar) -> bool {
-    if c == '\n' {
-        // `next_len > 0` of the next line is the same as a next character that is no break.
-        let next_len = usize::from(next != '\n');
-        return join_wraps
-            && !starts_block(line.first)
-            && joins_wrapped_line(prev, next, line.len, next_len);
-    }
+/// Whether the original character `c` (between `prev` and `next`), a space,
+/// goes from the folded text; line breaks are [`joins_line`]'s.
+fn space_goes(c: char, prev: char, next: char) -> bool {
     if c == ' ' || c == '\u{3000}' {
         // `2020 年 2 月 23 日`, `1133 件`: spaces between a digit and a Japanese character go.
         let p = fold_alnum(prev).unwrap_or(prev);
@@ -307,17 +518,25 @@ fn drops(c: char, prev: char, next: char, join_wraps: bool, line: &LineSoFar) ->
     false
 }
 
-/// Appends the folded form of `c`, every byte of it remembering original character `at`.
-fn push_folded(out: &mut String, origin: &mut Vec<u32>, c: char, at: u32) {
-    let before = out.len();
-    if let Some(a) = fold_alnum(c) {
-        out.push(a);
-    } else if let Some(s) = fold_char(c) {
-        out.push_str(s);
-    } else {
-        out.push(c);
+/// The longest line [`joins_line`] measures, in bytes: a line of more than
+/// 80 characters has more than 80 bytes, and one of more than 324 bytes more
+/// than 81 characters.
+const LONGEST_LINE: usize = 4 * 81;
+
+/// Whether the line break after `line` (between `prev` and `next`) joins a
+/// wrapped line. The line's length is counted only when the rest allows a join.
+fn joins_line(prev: char, next: char, line: &str) -> bool {
+    // `next_len > 0` of the next line is the same as a next character that is no break.
+    let next_len = usize::from(next != '\n');
+    if !is_cjk(prev) || next_len == 0 {
+        return false;
     }
-    origin.resize(origin.len() + (out.len() - before), at);
+    // A line of more than `LONGEST_LINE` bytes has more than 80 characters.
+    if line.len() > LONGEST_LINE {
+        return false;
+    }
+    let first = line.chars().next().unwrap_or('\n');
+    !starts_block(first) && joins_wrapped_line(prev, next, line.chars().count(), next_len)
 }
 
 /// A line break is a wrap inside a sentence when a long line stops in the
@@ -394,6 +613,24 @@ mod tests {
     }
 
     #[test]
+    fn characters_are_counted_in_any_length() {
+        for len in [0, 1, 7, 8, 9, 63, 64, 65, 200, 4000] {
+            let text: String = "aé😀あ年\n".chars().cycle().take(len).collect();
+            let bytes = text.as_bytes();
+            let (blocks, total) = block_starts(&text, &[]);
+            assert_eq!(total, text.chars().count());
+            for b in 0..bytes.len() {
+                let block = blocks[b / BLOCK];
+                let n = block.chars
+                    + usize::from(block.in_block[(b % BLOCK) / 8])
+                    + char_starts_through(bytes, b & !7, b);
+                let want = bytes[..=b].iter().filter(|&&c| c & 0xC0 != 0x80).count();
+                assert_eq!(n, want, "len {len} byte {b}");
+            }
+        }
+    }
+
+    #[test]
     fn company_mark_expands() {
         let text = "㈱テスト";
         let n = normalize(text);
@@ -401,11 +638,14 @@ mod tests {
         assert_eq!(orig(text, &n, 0, n.len()), "㈱テスト");
     }
 
-    // The single-pass normaliser against the straightforward one it replaced.
+    // The single-pass normaliser and its sparse map against the straightforward
+    // normaliser with one origin entry per folded byte, which they replaced.
     mod reference {
         use super::super::*;
 
-        fn reference_normalize(text: &str, join_wraps: bool) -> Normalized {
+        /// The folded text and, for each of its bytes, the original character
+        /// index it came from (one extra entry: the original length).
+        fn reference_normalize(text: &str, join_wraps: bool) -> (String, Vec<u32>) {
             let chars: Vec<char> = text.chars().collect();
             let mut out = String::with_capacity(text.len());
             let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 1);
@@ -456,7 +696,28 @@ mod tests {
                 }
             }
             origin.push(chars.len() as u32);
-            Normalized { text: out, origin }
+            (out, origin)
+        }
+
+        /// `orig_span` as it was, on the map with one entry per byte.
+        fn reference_orig_span(
+            text: &str,
+            origin: &[u32],
+            start: usize,
+            end: usize,
+        ) -> (usize, usize) {
+            let start = start.min(text.len());
+            let end = end.clamp(start, text.len());
+            let s = origin[start] as usize;
+            if end == start {
+                return (s, s);
+            }
+            let mut last = end - 1;
+            while !text.is_char_boundary(last) {
+                last -= 1;
+            }
+            let e = origin[last] as usize + 1;
+            (s, e.max(s))
         }
 
         // Per line: its length in characters and its first character.
@@ -483,9 +744,26 @@ mod tests {
         fn same(text: &str) {
             for join in [true, false] {
                 let a = normalize_with(text, join);
-                let b = reference_normalize(text, join);
-                assert_eq!(a.text, b.text, "{text:?}");
-                assert_eq!(a.origin, b.origin, "{text:?}");
+                let (b_text, b_origin) = reference_normalize(text, join);
+                assert_eq!(a.text, b_text, "{text:?}");
+                assert_eq!(a.len(), b_text.len());
+                // Every range of a short text, out-of-range ends included;
+                // short ranges and ranges to the end of a long one.
+                let n = b_text.len();
+                for s in 0..=n + 1 {
+                    let ends: Vec<usize> = if n <= 200 {
+                        (0..=n + 1).collect()
+                    } else {
+                        (s.saturating_sub(2)..=s + 8).chain([n, n + 1]).collect()
+                    };
+                    for e in ends {
+                        assert_eq!(
+                            a.orig_span(s, e),
+                            reference_orig_span(&b_text, &b_origin, s, e),
+                            "{text:?} join {join} span {s}..{e}"
+                        );
+                    }
+                }
             }
         }
 
@@ -537,7 +815,7 @@ mod tests {
             }
 
             #[test]
-            fn matches_reference_on_japanese_pieces(v in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            fn matches_reference_on_japanese_pieces(v in proptest::collection::vec(0..PIECES.len(), 0..200)) {
                 let s: String = v.into_iter().map(|i| PIECES[i]).collect();
                 same(&s);
             }
@@ -560,6 +838,12 @@ mod tests {
             }
             let long = "あ".repeat(30) + "\nい" + &"\n".repeat(2) + "年\n１";
             same(&long);
+            // Many blocks of the character index, with shifts inside and across them.
+            let mut many = String::new();
+            for k in 0..400 {
+                many.push_str(PIECES[k * 7 % PIECES.len()]);
+            }
+            same(&many);
         }
     }
 }

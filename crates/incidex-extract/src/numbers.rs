@@ -4,6 +4,7 @@
 
 use once_cell::sync::Lazy;
 use regex::Regex;
+use wide::i8x16;
 
 /// A number written with Japanese myriads (億, 万) or thousands separators.
 const JA_NUM: &str = r"\d[\d,]*(?:\.\d+)?(?:億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d+千\d*|\d[\d,]*)?|千\d*)?";
@@ -48,9 +49,14 @@ pub struct MoneyHit {
 
 /// Parses `6億8300万`, `1万1379`, `2,312`, `39万`, `1.5万`, `4万5千` into an integer.
 pub fn parse_ja_number(s: &str) -> Option<u64> {
-    let s = s.replace(',', "");
+    // Most numbers have no separator: they are read as they are, uncopied.
+    let s: std::borrow::Cow<'_, str> = if s.contains(',') {
+        s.replace(',', "").into()
+    } else {
+        s.into()
+    };
     let mut total = 0f64;
-    let mut rest = s.as_str();
+    let mut rest: &str = &s;
     for (mark, factor) in [("億", 1e8), ("万", 1e4)] {
         if let Some(i) = rest.find(mark) {
             let v: f64 = rest[..i].parse().ok()?;
@@ -186,67 +192,124 @@ fn next_digit_candidate(bytes: &[u8], from: usize) -> Option<usize> {
     scan_to(bytes, from, &DIGIT_CANDIDATE)
 }
 
-/// How a scan moves over each byte value: 0 stops it at that byte; any other
-/// number is the bytes it moves on (a whole character at its first byte).
-pub(crate) type ScanSteps = [u8; 256];
-
-/// The length of the UTF-8 character whose first byte is `b` (1 for any byte
-/// that starts none).
-const fn char_step(b: u8) -> u8 {
-    match b {
-        0xF0..=0xF7 => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
+/// The bytes a scan stops at. Each class holds only ASCII bytes and first
+/// bytes of characters, never a continuation byte (but `NonAscii`, whose first
+/// byte after a character boundary is a first byte), so a scan from a
+/// character boundary that looks at every byte stops where one stepping a
+/// character at a time would.
+#[derive(Clone, Copy)]
+pub(crate) enum ByteClass {
+    /// ASCII digits.
+    AsciiDigit,
+    /// ASCII letters.
+    AsciiLetter,
+    /// ASCII bytes.
+    Ascii,
+    /// Bytes outside ASCII (from a character boundary, the first is a first byte).
+    NonAscii,
+    /// ASCII digits and the first bytes of characters outside U+2000..U+9FFF
+    /// (C2..E1, EA..F4), which may be digits.
+    DigitCandidate,
+    /// What the date forms look at in a window: `-`, `.`, `/`, ASCII letters,
+    /// the first bytes of `年` (E5), `月` and `日` (E6), and of characters
+    /// outside U+2000..U+9FFF.
+    DateCue,
 }
-
-/// A scan that stops at the bytes `stop` accepts and moves a character at a
-/// time elsewhere.
-const fn steps(stop: [bool; 256]) -> ScanSteps {
-    let mut t = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = if stop[b] { 0 } else { char_step(b as u8) };
-        b += 1;
-    }
-    t
-}
-
-/// The bytes from `lo` to `hi` (inclusive) added to `set`.
-const fn with(mut set: [bool; 256], lo: u8, hi: u8) -> [bool; 256] {
-    let mut b = lo as usize;
-    while b <= hi as usize {
-        set[b] = true;
-        b += 1;
-    }
-    set
-}
-
-const NONE: [bool; 256] = [false; 256];
 
 /// Stops at ASCII digits and at the first bytes of characters outside
 /// U+2000..U+9FFF, which may be digits.
-const DIGIT_CANDIDATE: ScanSteps =
-    steps(with(with(with(NONE, b'0', b'9'), 0xC2, 0xE1), 0xEA, 0xF4));
+const DIGIT_CANDIDATE: ByteClass = ByteClass::DigitCandidate;
 /// Stops at ASCII digits.
-pub(crate) const ASCII_DIGIT: ScanSteps = steps(with(NONE, b'0', b'9'));
+pub(crate) const ASCII_DIGIT: ByteClass = ByteClass::AsciiDigit;
 /// Stops at ASCII letters.
-pub(crate) const ASCII_LETTER: ScanSteps = steps(with(with(NONE, b'A', b'Z'), b'a', b'z'));
+pub(crate) const ASCII_LETTER: ByteClass = ByteClass::AsciiLetter;
 /// Stops at ASCII bytes.
-pub(crate) const ASCII: ScanSteps = steps(with(NONE, 0, 0x7F));
+pub(crate) const ASCII: ByteClass = ByteClass::Ascii;
+/// Stops at bytes outside ASCII.
+pub(crate) const NON_ASCII: ByteClass = ByteClass::NonAscii;
+/// Stops at what the date forms look at in a window.
+pub(crate) const DATE_CUE: ByteClass = ByteClass::DateCue;
 
-/// The first byte at or after `from` (a char boundary) where `steps` stops,
-/// a character at a time: one table look-up per character.
-pub(crate) fn scan_to(bytes: &[u8], from: usize, steps: &ScanSteps) -> Option<usize> {
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        match steps[usize::from(b)] {
-            0 => return Some(i),
-            n => i += usize::from(n),
+/// Whether `b - lo` (wrapping) is below `n`: `b` in `lo..lo + n`.
+#[inline(always)]
+fn in_span(b: u8, lo: u8, n: u8) -> bool {
+    b.wrapping_sub(lo) < n
+}
+
+impl ByteClass {
+    /// Whether the class holds `b`.
+    #[inline(always)]
+    fn holds(self, b: u8) -> bool {
+        match self {
+            ByteClass::AsciiDigit => in_span(b, b'0', 10),
+            ByteClass::AsciiLetter => in_span(b | 0x20, b'a', 26),
+            ByteClass::Ascii => b < 0x80,
+            ByteClass::NonAscii => b >= 0x80,
+            ByteClass::DigitCandidate => {
+                in_span(b, b'0', 10) || in_span(b, 0xC2, 0x20) || in_span(b, 0xEA, 0x0B)
+            }
+            ByteClass::DateCue => {
+                in_span(b, b'-', 3)
+                    || in_span(b | 0x20, b'a', 26)
+                    || in_span(b, 0xC2, 0x20)
+                    || in_span(b, 0xE5, 2)
+                    || in_span(b, 0xEA, 0x0B)
+            }
         }
     }
-    None
+
+    /// Bit `i` set for each byte `chunk[i]` the class holds: sixteen bytes in a
+    /// few vector instructions (`wide` picks SSE2, NEON or plain arrays).
+    #[inline(always)]
+    fn mask(self, chunk: &[u8; 16]) -> u32 {
+        let v = i8x16::new(chunk.map(|b| b as i8));
+        // `b - lo < n` (unsigned) as a signed compare: `b - lo + 0x80 < n + 0x80`.
+        let span = |v: i8x16, lo: u8, n: u8| {
+            let shifted = v + i8x16::splat(0x80u8.wrapping_sub(lo) as i8);
+            shifted.simd_lt(i8x16::splat(0x80u8.wrapping_add(n) as i8))
+        };
+        let lower = v | i8x16::splat(0x20);
+        let hits = match self {
+            ByteClass::AsciiDigit => span(v, b'0', 10),
+            ByteClass::AsciiLetter => span(lower, b'a', 26),
+            // The top bit of each byte says non-ASCII.
+            ByteClass::Ascii => return !v.to_bitmask() & 0xFFFF,
+            ByteClass::NonAscii => return v.to_bitmask(),
+            ByteClass::DigitCandidate => {
+                span(v, b'0', 10) | span(v, 0xC2, 0x20) | span(v, 0xEA, 0x0B)
+            }
+            ByteClass::DateCue => {
+                span(v, b'-', 3)
+                    | span(lower, b'a', 26)
+                    | span(v, 0xC2, 0x20)
+                    | span(v, 0xE5, 2)
+                    | span(v, 0xEA, 0x0B)
+            }
+        };
+        hits.to_bitmask()
+    }
+}
+
+/// The first byte at or after `from` (a char boundary) that `class` holds,
+/// sixteen bytes at a time.
+#[inline(always)]
+pub(crate) fn scan_to(bytes: &[u8], from: usize, class: &ByteClass) -> Option<usize> {
+    let class = *class;
+    let rest = bytes.get(from..)?;
+    let mut at = from;
+    let mut chunks = rest.chunks_exact(16);
+    for chunk in &mut chunks {
+        let hits = <&[u8; 16]>::try_from(chunk).map_or(0, |c| class.mask(c));
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| class.holds(b))
+        .map(|i| at + i)
 }
 
 /// Whether `text` holds at least `n` ASCII letters.
@@ -466,9 +529,16 @@ fn money_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<MoneyH
     })
 }
 
+/// Searchers (vectorised, built once) for the currencies of `MONEY_JA`, one
+/// of which every match holds (`米ドル` holds `ドル`).
+static CURRENCY_FINDERS: Lazy<[memchr::memmem::Finder<'static>; 3]> =
+    Lazy::new(|| ["円", "ドル", "ユーロ"].map(|c| memchr::memmem::Finder::new(c.as_bytes())));
+
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
-    let yen = ["円", "ドル", "ユーロ"].iter().any(|n| text.contains(n));
+    let yen = CURRENCY_FINDERS
+        .iter()
+        .any(|f| f.find(text.as_bytes()).is_some());
     let runs = if yen {
         number_runs(text, in_money_ja, starts_currency)
     } else {
@@ -484,9 +554,10 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
     // A search for a character looks for its last byte, a continuation byte
     // common in Japanese text: the rare first byte is looked for first.
     let bytes = text.as_bytes();
-    let symbol = bytes.contains(&b'$')
-        || bytes.contains(&0xC2) && (text.contains('£') || text.contains('¥'))
-        || bytes.contains(&0xE2) && text.contains('€');
+    let has = |b: u8| memchr::memchr(b, bytes).is_some();
+    let symbol = has(b'$')
+        || has(0xC2) && (text.contains('£') || text.contains('¥'))
+        || has(0xE2) && text.contains('€');
     for c in MONEY_EN.captures_iter(if symbol { text } else { "" }) {
         let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
             continue;
@@ -642,6 +713,58 @@ mod tests {
         }
         for c in MONEY_JA.as_str().chars().filter(cjk) {
             assert!(in_money_ja(c), "{c} of MONEY_JA");
+        }
+    }
+
+    /// Random text: each scan stops where a loop over the characters stops.
+    #[test]
+    fn scans_stop_where_a_character_loop_stops() {
+        const PIECES: [&str; 14] = [
+            "a",
+            "Z",
+            "0",
+            "9",
+            " ",
+            "/",
+            "日本",
+            "ſ",
+            "×",
+            "٣",
+            "１",
+            "\u{a0}",
+            "😀",
+            "abcdefghij",
+        ];
+        const CLASSES: [ByteClass; 6] = [
+            ASCII_DIGIT,
+            ASCII_LETTER,
+            ASCII,
+            NON_ASCII,
+            DIGIT_CANDIDATE,
+            DATE_CUE,
+        ];
+        let mut seed: u64 = 0x5EED_0F5C_A115_0001;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let bytes = text.as_bytes();
+            for class in CLASSES {
+                for (from, _) in text.char_indices() {
+                    let slow = text[from..]
+                        .char_indices()
+                        .find(|&(i, _)| class.holds(bytes[from + i]))
+                        .map(|(i, _)| from + i);
+                    assert_eq!(scan_to(bytes, from, &class), slow, "{text:?} from {from}");
+                }
+            }
         }
     }
 

@@ -165,11 +165,10 @@ impl LexiconSet {
         let Some(c) = &self.combined else {
             return BTreeMap::new();
         };
-        let lexicons: Vec<&Lexicon> = c.dims.iter().map(|d| self.get(d)).collect();
         c.dims
             .iter()
             .map(String::as_str)
-            .zip(c.scan(&lexicons, text))
+            .zip(c.scan(text))
             .collect()
     }
 
