@@ -6,7 +6,7 @@
 //! regulator's order is addressed to.
 
 use crate::orgs::{
-    any_word_finder, clean_name, clean_name_str, company_names, looks_like_org, name_after,
+    any_word_finder, clean_name, clean_name_where, company_names, looks_like_org, name_after,
     name_before, same_org,
 };
 use incidex_lexicon::Lexicon;
@@ -40,8 +40,13 @@ pub struct Subject {
 
 const DATE: &str = r"(?:\d{4}年\d{1,2}月\d{1,2}日|(?:令和|平成)(?:元|\d{1,2})年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2}|\d{4}/\d{1,2}/\d{1,2})";
 
+/// The pattern [`dated_title`] stands for (the tests compare them).
+#[cfg(test)]
 static DATED_TITLE: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
+/// [`DATED_TITLE`] without its first group, tried where that group may end.
+static DATED_TAIL: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"^\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
 /// The regexes [`dash_title_issuer`] and [`paren_end_issuer`] stand for
 /// (the tests compare them).
 #[cfg(test)]
@@ -49,11 +54,20 @@ static DASH_TITLE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(.*\S)\s+[-|]\s+(\S.{0,30})$").unwrap());
 #[cfg(test)]
 static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").unwrap());
+/// The pattern [`lead_date`] stands for (the tests compare them).
+#[cfg(test)]
 static LEAD: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
+/// [`LEAD`] anchored: tried at one particle at a time.
+static LEAD_AT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"^(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
+/// The most bytes a [`LEAD`] match can span: particle 3, `、` 3, `\s` 3, the
+/// longest date 41 (`\d` is at most 4 bytes), `(…)` 26 and `、` 3 make 79.
+const LEAD_MAX_LEN: usize = 96;
 static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
 });
+
 static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?-u:\b)((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)(?-u:\b)").unwrap()
 });
@@ -269,14 +283,18 @@ pub fn subject(
     };
     head.0 += raw.len() - unmarked.len();
     let heading = &text[head.0..head.1];
+    // A candidate replaces the best only when it is stronger: a search
+    // whose strongest result cannot beat the best so far is skipped.
     let mut best: Option<Subject> = None;
-    let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
+    let beats = |best: &Option<Subject>, s: Strength| best.as_ref().is_none_or(|b| s > b.strength);
     if !heading.is_empty() {
-        consider(title_patterns(text, head, suffixes));
-        if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            consider(en_headline(text, head));
-        } else {
-            consider(title_head(text, head, suffixes));
+        keep_stronger(&mut best, title_patterns(text, head, suffixes));
+        if beats(&best, Strength::Title) {
+            if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                keep_stronger(&mut best, en_headline(text, head));
+            } else {
+                keep_stronger(&mut best, title_head(text, head, suffixes));
+            }
         }
     }
     // Text from HTML has no blank lines: its first line (the page title,
@@ -287,18 +305,22 @@ pub fn subject(
             .unwrap_or("");
         if !first.is_empty() && first.chars().count() <= 100 && !first.trim_end().ends_with('。') {
             let at = body.0 + (first.as_ptr() as usize - text[body.0..].as_ptr() as usize);
-            consider(title_patterns(text, (at, at + first.len()), suffixes));
+            keep_stronger(
+                &mut best,
+                title_patterns(text, (at, at + first.len()), suffixes),
+            );
         }
     }
-    consider(letterhead(
-        text,
-        if heading.is_empty() { head.0 } else { body.0 },
-        body.1,
-        suffixes,
-    ));
-    consider(lead_subject(text, body));
-    if heading.is_empty() {
-        consider(item_subject(text, body, suffixes));
+    if beats(&best, Strength::Issuer) {
+        let from = if heading.is_empty() { head.0 } else { body.0 };
+        keep_stronger(&mut best, letterhead(text, from, body.1, suffixes));
+    }
+    if beats(&best, Strength::Subject) {
+        let weak_too = beats(&best, Strength::Weak);
+        keep_stronger(&mut best, lead_subject(text, body, weak_too));
+    }
+    if heading.is_empty() && beats(&best, Strength::Subject) {
+        keep_stronger(&mut best, item_subject(text, body, suffixes));
     }
     best.or_else(|| frequent_english_name(text, body))
 }
@@ -408,19 +430,17 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
     let offset_in = |s: &str| head.0 + (s.as_ptr() as usize - heading.as_ptr() as usize);
     let mut best: Option<Subject> = None;
     let mut consider = |cand: Option<Subject>| keep_stronger(&mut best, cand);
-    if let Some(c) = (space_before_date(heading) && short_tail_after_date(heading))
-        .then(|| DATED_TITLE.captures(heading))
+    if let Some((d, o)) = (space_before_date(heading) && short_tail_after_date(heading))
+        .then(|| dated_title(heading))
         .flatten()
     {
-        if let (Some(d), Some(o)) = (c.get(2), c.get(3)) {
-            if let Some(n) = clean_name(o.as_str()) {
-                let s = offset_in(o.as_str());
-                consider(Some(Subject {
-                    main: named(n, s, s + o.len(), "victim"),
-                    strength: Strength::Issuer,
-                    lead_date: Some((head.0 + d.start(), head.0 + d.end())),
-                }));
-            }
+        if let Some(n) = clean_name(o) {
+            let s = offset_in(o);
+            consider(Some(Subject {
+                main: named(n, s, s + o.len(), "victim"),
+                strength: Strength::Issuer,
+                lead_date: Some((head.0 + d.0, head.0 + d.1)),
+            }));
         }
     }
     if let Some(o) = dash_title_issuer(heading) {
@@ -439,10 +459,7 @@ fn title_patterns(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Optio
         }
     }
     if let Some(o) = paren_end_issuer(heading) {
-        if let Some(n) = clean_name_str(o)
-            .filter(|n| looks_like_org(n, suffixes))
-            .map(str::to_string)
-        {
+        if let Some(n) = clean_name_where(o, |n| looks_like_org(n, suffixes)).map(str::to_string) {
             let s = offset_in(o);
             consider(Some(Subject {
                 main: named(n, s, s + o.len(), "victim"),
@@ -461,6 +478,35 @@ static ISSUER_UNITS: Lazy<Vec<&'static str>> =
 static ISSUER_TITLES: Lazy<Vec<&'static str>> =
     Lazy::new(|| crate::rule_words::words("issuer_units.toml", "title"));
 
+/// The last chars of [`ISSUER_UNITS`] and the first chars of
+/// [`ISSUER_TITLES`]: a token that ends (starts) with none of them needs no
+/// pass over the words. An empty word would match every token: its list
+/// then holds every char a token can end (start) with, so none is skipped.
+static UNIT_LAST_CHARS: Lazy<CharSet> =
+    Lazy::new(|| CharSet::of(ISSUER_UNITS.iter().map(|u| u.chars().next_back())));
+static TITLE_FIRST_CHARS: Lazy<CharSet> =
+    Lazy::new(|| CharSet::of(ISSUER_TITLES.iter().map(|t| t.chars().next())));
+
+/// A set of chars, or every char (when a word was empty).
+struct CharSet(Option<Vec<char>>);
+
+impl CharSet {
+    fn of(chars: impl Iterator<Item = Option<char>>) -> Self {
+        let mut set: Option<Vec<char>> = chars.collect();
+        if let Some(set) = &mut set {
+            set.sort_unstable();
+            set.dedup();
+        }
+        CharSet(set)
+    }
+
+    fn contains(&self, c: &char) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|set| set.binary_search(c).is_ok())
+    }
+}
+
 /// A letterhead line without the department or signer after the issuer's
 /// name: `こもれび市 総務部 情報政策課` → `こもれび市` (lexicon `issuer_units`).
 fn issuer_part(line: &str) -> &str {
@@ -468,8 +514,20 @@ fn issuer_part(line: &str) -> &str {
     for (i, token) in line.split_whitespace().enumerate() {
         let at = token.as_ptr() as usize - line.as_ptr() as usize;
         // The first token is always kept: the lists are read from the second on.
-        let unit = || ISSUER_UNITS.iter().any(|u| token.ends_with(u));
-        let title = || ISSUER_TITLES.iter().any(|t| token.starts_with(t));
+        let unit = || {
+            token
+                .chars()
+                .next_back()
+                .is_some_and(|c| UNIT_LAST_CHARS.contains(&c))
+                && ISSUER_UNITS.iter().any(|u| token.ends_with(u))
+        };
+        let title = || {
+            token
+                .chars()
+                .next()
+                .is_some_and(|c| TITLE_FIRST_CHARS.contains(&c))
+                && ISSUER_TITLES.iter().any(|t| token.starts_with(t))
+        };
         if i > 0 && (unit() || title()) {
             break;
         }
@@ -511,8 +569,7 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
         }
         if issuer.is_none() {
             let is_org = |s: &str| {
-                clean_name_str(s)
-                    .filter(|n| !n.contains('(') && looks_like_org(n, suffixes))
+                clean_name_where(s, |n| !n.contains('(') && looks_like_org(n, suffixes))
                     .map(str::to_string)
             };
             let part = issuer_part(l);
@@ -568,15 +625,15 @@ fn title_head(text: &str, head: (usize, usize), suffixes: &Lexicon) -> Option<Su
             first = &first[..i];
         }
     }
+    let rest = &heading[cut..];
+    // `総数 2,311件…`: a label and a figure, not a title (known before the name is read).
+    if rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let (s, name) = name_before(text, head.0 + first.len())?;
     // A title that starts with a description (`…を生んだX、…`), or a heading that is a
     // sentence (`医師は、…。`), counts only when X is plainly an organisation.
     if (s != head.0 || heading.ends_with('。')) && !looks_like_org(&name, suffixes) {
-        return None;
-    }
-    let rest = &heading[cut..];
-    // `総数 2,311件…`: a label and a figure, not a title.
-    if rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     // A one-word heading is a section title, unless it is a company name.
@@ -617,7 +674,11 @@ fn item_subject(text: &str, body: (usize, usize), suffixes: &Lexicon) -> Option<
     let from = body.0 + (text[body.0..body.1].len() - lead.len());
     let first_end = nth_sentence_end(text, from, body.1, 1);
     let sentence = &text[from..first_end];
-    if !crate::fields::tells_disclosure(sentence) {
+    // Without `が` or `は` no name below can be the subject: the cue search can wait.
+    let has_particle = |f: &memchr::memmem::Finder| f.find(sentence.as_bytes()).is_some();
+    if !(has_particle(&GA_FINDER) || has_particle(&WA_FINDER))
+        || !crate::fields::tells_disclosure(sentence)
+    {
         return None;
     }
     for (i, _) in sentence.match_indices(['が', 'は']) {
@@ -657,24 +718,28 @@ fn with_kana_head(text: &str, from: usize, start: usize, name: String) -> (usize
     (run_start, format!("{}{name}", &text[run_start..start]))
 }
 
-fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
+/// The subject of the lead sentences; `weak_too` false asks only for a
+/// subject with its date (the one of [`Strength::Subject`]).
+fn lead_subject(text: &str, body: (usize, usize), weak_too: bool) -> Option<Subject> {
     let lead_end = nth_sentence_end(text, body.0, body.1, 2);
     let lead = &text[body.0..lead_end];
     if let Some(c) = (TOUTEN_FINDER.find(lead.as_bytes()).is_some()
         && has_digit(lead)
         && particle_before_digit(lead))
-    .then(|| LEAD.captures(lead))
+    .then(|| lead_date(lead))
     .flatten()
     {
-        if let (Some(p), Some(d)) = (c.get(1), c.get(2)) {
-            if let Some((s, n)) = name_before(text, body.0 + p.start()) {
-                return Some(Subject {
-                    main: named(n, s, body.0 + p.start(), "victim"),
-                    strength: Strength::Subject,
-                    lead_date: Some((body.0 + d.start(), body.0 + d.end())),
-                });
-            }
+        let (p, d) = c;
+        if let Some((s, n)) = name_before(text, body.0 + p) {
+            return Some(Subject {
+                main: named(n, s, body.0 + p, "victim"),
+                strength: Strength::Subject,
+                lead_date: Some((body.0 + d.0, body.0 + d.1)),
+            });
         }
+    }
+    if !weak_too {
+        return None;
     }
     // `経済産業省は、2022年6月30日、` and a subject without a date: `X(は|が)…を公表`.
     if let Some(at) = according_at(lead) {
@@ -686,10 +751,14 @@ fn lead_subject(text: &str, body: (usize, usize)) -> Option<Subject> {
             });
         }
     }
-    if let Some(m) = POSSESSIVE.find(lead) {
-        if let Some((s, n)) = name_before(text, body.0 + m.start()) {
+    if let Some(at) = NO_FINDER
+        .find(lead.as_bytes())
+        .and_then(|i| POSSESSIVE.find_at(lead, i))
+        .map(|m| m.start())
+    {
+        if let Some((s, n)) = name_before(text, body.0 + at) {
             return Some(Subject {
-                main: named(n, s, body.0 + m.start(), "victim"),
+                main: named(n, s, body.0 + at, "victim"),
                 strength: Strength::Weak,
                 lead_date: None,
             });
@@ -800,6 +869,71 @@ static WA_FINDER: Lazy<memchr::memmem::Finder<'static>> =
     Lazy::new(|| memchr::memmem::Finder::new("は"));
 static GA_FINDER: Lazy<memchr::memmem::Finder<'static>> =
     Lazy::new(|| memchr::memmem::Finder::new("が"));
+/// `の`, which every [`POSSESSIVE`] match starts with: the search starts there.
+static NO_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("の"));
+
+/// What [`DATED_TITLE`] captures as its date (a byte span) and its issuer,
+/// found by trying its tail at each end its greedy first group `(.*\S)` may
+/// have, the last first. That group holds no `\n` and ends before white
+/// space; the date after the white space starts with a digit or an era name.
+fn dated_title(heading: &str) -> Option<((usize, usize), &str)> {
+    let limit = heading.find('\n').unwrap_or(heading.len());
+    let mut prev_space = true;
+    let mut ends: Vec<usize> = Vec::new();
+    for (i, c) in heading.char_indices() {
+        let space = c.is_whitespace();
+        if space && !prev_space && i <= limit {
+            ends.push(i);
+        }
+        prev_space = space;
+    }
+    ends.into_iter().rev().find_map(|i| {
+        let after = heading[i..].trim_start();
+        let date_first = after.starts_with(maybe_digit) || after.starts_with(['令', '平']);
+        let c = date_first.then(|| DATED_TAIL.captures(&heading[i..]))??;
+        let (d, o) = (c.get(1)?, c.get(2)?);
+        Some((
+            (i + d.start(), i + d.end()),
+            &heading[i + o.start()..i + o.end()],
+        ))
+    })
+}
+
+/// The offsets of `は` and `が` in `s`, in order: two vectorised searches
+/// merged (a search for either char would stop at every kana sharing their
+/// last byte).
+fn particles(s: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut wa = WA_FINDER.find_iter(s.as_bytes()).peekable();
+    let mut ga = GA_FINDER.find_iter(s.as_bytes()).peekable();
+    std::iter::from_fn(move || match (wa.peek(), ga.peek()) {
+        (Some(&w), Some(&g)) if g < w => ga.next(),
+        (Some(_), _) => wa.next(),
+        (None, _) => ga.next(),
+    })
+}
+
+/// Where [`LEAD`] matches in `lead`: the byte offset of its particle and the
+/// span of its date. The match starts at a `は` or `が`: each is tried in
+/// order with the anchored pattern on the few bytes a match can span.
+fn lead_date(lead: &str) -> Option<(usize, (usize, usize))> {
+    particles(lead).find_map(|i| {
+        // `は` and `が` are both 3 bytes long.
+        let rest = &lead[i + 'は'.len_utf8()..];
+        let rest = rest.strip_prefix('、').unwrap_or(rest);
+        let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+        if !(rest.starts_with(char::is_numeric)
+            || rest.starts_with("令和")
+            || rest.starts_with("平成"))
+        {
+            return None;
+        }
+        let end = floor_char(lead, i + LEAD_MAX_LEN);
+        let c = LEAD_AT.captures(&lead[i..end])?;
+        let d = c.get(2)?;
+        Some((i, (i + d.start(), i + d.end())))
+    })
+}
 
 /// The end of the `n`th sentence after `from` (or `to`).
 pub fn nth_sentence_end(text: &str, from: usize, to: usize, n: usize) -> usize {
@@ -1257,6 +1391,49 @@ mod tests {
         assert!(!lines_unchanged("one\r\ntwo"));
         assert!(!lines_unchanged("one\n"));
         assert!(!lines_unchanged("Hello\n  By Staff"));
+    }
+
+    #[test]
+    fn dated_title_and_lead_date_find_what_their_regexes_capture() {
+        for t in [
+            "委託先の不正アクセスについて 2023年7月3日 岐阜県",
+            "お知らせ 4/1 高松市",
+            "お知らせ 4/1\n 高松市",
+            "お知らせ\n見出し 4/1 高松市",
+            "お知らせ 2023年4月1日  株式会社 こもれび 物産",
+            "お知らせ 令和5年4月1日 高松市",
+            "お知らせ 令和元年4月1日 高松市",
+            "a 1/2 b 3/4 c",
+            "a 2023/4/1 b",
+            "a 12/31 2023年1月1日 x",
+            "a\u{3000}4/1\u{3000}高松市",
+            "一 1/1 ٣/٤ x",
+            "4/1 高松市",
+            "x 4/1 ",
+            "x 4/1 0123456789012345678901234567890123456789012",
+        ] {
+            let want = DATED_TITLE
+                .captures(t)
+                .and_then(|c| Some(((c.get(2)?.start(), c.get(2)?.end()), c.get(3)?.as_str())));
+            assert_eq!(dated_title(t), want, "{t:?}");
+        }
+        for t in [
+            "同社は、3月1日、発表した。",
+            "同社は 、3月1日、",
+            "市は、令和5年3月1日(水)、公表",
+            "市は令和元年3月1日、",
+            "AがBは3/4(月曜日です)、Cが2022/1/2、",
+            "Xは1月2日、Yが3月4日(木)、",
+            "Xは 1月2日(土曜日の朝まで)、Yが3月4日、",
+            "Xが、\u{3000}2022年6月30日、",
+            "数字なし",
+        ] {
+            let want = LEAD.captures(t).and_then(|c| {
+                let d = c.get(2)?;
+                Some((c.get(1)?.start(), (d.start(), d.end())))
+            });
+            assert_eq!(lead_date(t), want, "{t:?}");
+        }
     }
 
     #[test]

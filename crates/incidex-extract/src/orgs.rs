@@ -26,9 +26,12 @@ static FORM_FINDER: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
         .expect("the built-in company forms compile")
 });
 
-/// All form occurrences, overlapping (for the last form in a window).
+/// All form occurrences, overlapping (for the last form in a window). The
+/// windows are a dozen chars: a full DFA without prefilter costs less there.
 static FORM_ANY: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
     aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(FORMS.iter())
         .expect("the built-in company forms compile")
 });
@@ -148,6 +151,21 @@ pub fn clean_name(raw: &str) -> Option<String> {
 
 /// [`clean_name`] without the copy: the trimmed name as a slice of `raw`.
 pub fn clean_name_str(raw: &str) -> Option<&str> {
+    let s = trim_name(raw);
+    can_be_name(s).then_some(s)
+}
+
+/// [`clean_name_str`] for a name that must also pass `test`, which runs
+/// before the rules that reject names: when `test` is cheaper and says no
+/// more often (is it an organisation?), most candidates stop there.
+pub fn clean_name_where(raw: &str, test: impl FnOnce(&str) -> bool) -> Option<&str> {
+    let s = trim_name(raw);
+    (passes_cheap_rules(s) && test(s) && passes_word_rules(s)).then_some(s)
+}
+
+/// A candidate without the label, the quotes and punctuation around it and
+/// the word before it that is not part of a name (`会社名: `, `「…」`, `同社`).
+fn trim_name(raw: &str) -> &str {
     let mut raw = raw.trim();
     if may_start(raw, &LABEL_STARTS) {
         for label in NAME_LABELS.iter() {
@@ -173,32 +191,36 @@ pub fn clean_name_str(raw: &str) -> Option<&str> {
             }
         }
     }
-    let s = s.trim();
-    // The cheap rejections come first: every check below only ever says no.
-    if !chars_within(s, 2, 40) || NOT_NAMES_SORTED.contains(s) || FORMS_SORTED.contains(s) {
-        return None;
-    }
-    if s.starts_with(|c: char| c.is_ascii_digit())
+    s.trim()
+}
+
+/// Whether a trimmed candidate ([`trim_name`]) can be an organisation's name.
+fn can_be_name(s: &str) -> bool {
+    passes_cheap_rules(s) && passes_word_rules(s)
+}
+
+/// The rules of [`can_be_name`] that cost a few comparisons: the length, the
+/// whole-name word lists, digits, the words for people at the end.
+fn passes_cheap_rules(s: &str) -> bool {
+    let rejected = !chars_within(s, 2, 40)
+        || NOT_NAMES_SORTED.contains(s)
+        || FORMS_SORTED.contains(s)
+        || s.starts_with(|c: char| c.is_ascii_digit())
         || s.bytes()
             .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
-    {
-        return None;
-    }
-    if s.ends_with("男性")
+        || s.ends_with("男性")
         || s.ends_with("女性")
         || s.ends_with('氏')
         || s.ends_with("さん")
-        || s.ends_with("者")
-    {
-        return None;
-    }
-    if has_placeholder(s) {
-        return None;
-    }
-    if NOT_IN_NAME_FINDER.is_match(s) && !has_form(s) && !is_department(s) {
-        return None;
-    }
-    Some(s)
+        || s.ends_with("者");
+    !rejected
+}
+
+/// The rules of [`can_be_name`] that read the whole name: a masked name, a
+/// word that makes it a description.
+fn passes_word_rules(s: &str) -> bool {
+    let description = || NOT_IN_NAME_FINDER.is_match(s) && !has_form(s) && !is_department(s);
+    !has_placeholder(s) && !description()
 }
 
 /// Whether `s` holds `○`, `〇`, `●` or `XX` (a masked name), in one pass over
@@ -267,8 +289,12 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         .map(|(i, _)| i)
         .unwrap_or(0);
     let window = &head[window_start..start];
-    if let Some((fi, f)) = FORM_ANY
-        .find_overlapping_iter(window)
+    // Most windows hold no form: one quick yes-or-no pass says so before
+    // the search for all occurrences.
+    if let Some((fi, f)) = has_form(window)
+        .then(|| FORM_ANY.find_overlapping_iter(window))
+        .into_iter()
+        .flatten()
         .map(|m| (m.start(), FORMS[m.pattern().as_usize()]))
         .max_by_key(|(i, f)| (*i, f.len()))
     {
