@@ -96,8 +96,8 @@ fn leftmost_longest<'a>(
 /// How many states of the automaton nearest its root get a full row of
 /// transitions. The text spends most of its time in these states (a match
 /// of a character or two); deeper states follow the automaton itself.
-/// With the built-in lexicons (148 columns) 4,096 rows take about 2.4 MB and
-/// leave about one byte in six to the automaton. 8,192 and 16,384 rows save
+/// With the built-in lexicons (148 columns) 4,096 rows take about 2.4 MB;
+/// 8,192 and 16,384 rows leave fewer bytes to the automaton and save
 /// instructions but, measured on the example corpus, not time (the bigger
 /// table misses the caches more), and cost memory and start-up.
 const TABLED_STATES: usize = 4096;
