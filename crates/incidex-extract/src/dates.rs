@@ -141,7 +141,22 @@ fn month_of(name: &str) -> u32 {
 }
 
 fn num(s: Option<&str>) -> Option<u32> {
-    s.and_then(|m| m.parse().ok())
+    s.and_then(parse_number)
+}
+
+/// `s` read as a number, as `str::parse` reads it. Every date group is a few
+/// digits: those of ASCII digits only (up to nine, so the value fits any
+/// target) are read digit by digit, without the general parser; anything else
+/// goes through `str::parse`, which gives the same value or none.
+fn parse_number<T: std::str::FromStr + TryFrom<u32>>(s: &str) -> Option<T> {
+    let b = s.as_bytes();
+    if (1..=9).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        let v = b
+            .iter()
+            .fold(0u32, |v, &d| v * 10 + u32::from(d.wrapping_sub(b'0')));
+        return T::try_from(v).ok();
+    }
+    s.parse().ok()
 }
 
 /// A plausible month and day; month 0 stands for a bare day (`10日`) whose month comes from context.
@@ -159,6 +174,11 @@ fn next_char(text: &str, at: usize) -> Option<char> {
 
 fn relative_before(text: &str, at: usize) -> Relative {
     let head = &text[..at];
+    // Every relative word ends with 年, before any の: most dates have neither
+    // just before them, and need no closer look.
+    if !(head.ends_with('年') || head.ends_with('の')) {
+        return Relative::None;
+    }
     // The last four characters, as a slice of the text: no copy.
     let from = head.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
     let t = head[from..].trim_end_matches('の');
@@ -309,7 +329,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             };
             let n: i32 = match m.group(w, 2) {
                 Some("元") => 1,
-                g => g.and_then(|g| g.parse().ok()).unwrap_or(0),
+                g => g.and_then(parse_number).unwrap_or(0),
             };
             let (Some(month), day) = (num(m.group(w, 3)), num(m.group(w, 4))) else {
                 continue;
@@ -341,7 +361,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         for (form, wanted, glued) in full {
             let form_hits = run(form, wanted, &mut found);
             for m in &form_hits {
-                let year: i32 = m.group(w, 1).and_then(|y| y.parse().ok()).unwrap_or(0);
+                let year: i32 = m.group(w, 1).and_then(parse_number).unwrap_or(0);
                 let (Some(month), day) = (num(m.group(w, 2)), num(m.group(w, 3))) else {
                     continue;
                 };
@@ -367,7 +387,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             let name = m.group(w, 1).unwrap_or("");
             let month = month_of(name);
             let day = num(m.group(w, 2));
-            let year = m.group(w, 3).and_then(|y| y.parse().ok());
+            let year = m.group(w, 3).and_then(parse_number);
             // "May 5" alone is too often not a date ("may 5 users"): require a year for May without a capital.
             if name.starts_with('m') && name.len() == 3 && year.is_none() {
                 continue;
@@ -392,7 +412,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 DateHit::at(
                     ws + m.start,
                     ws + m.end,
-                    m.group(w, 3).and_then(|y| y.parse().ok()),
+                    m.group(w, 3).and_then(parse_number),
                     month_of(m.group(w, 2).unwrap_or("")),
                     num(m.group(w, 1)),
                     Relative::None,
@@ -407,7 +427,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 DateHit::at(
                     ws + m.start,
                     ws + m.end,
-                    m.group(w, 2).and_then(|y| y.parse().ok()),
+                    m.group(w, 2).and_then(parse_number),
                     month_of(m.group(w, 1).unwrap_or("")),
                     None,
                     Relative::None,

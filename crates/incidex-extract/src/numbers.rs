@@ -109,76 +109,102 @@ const NOT_TOTAL_AFTER: &[&str] = &[
     "未満",
 ];
 
+/// A set of characters of U+3000..U+9FFF (kana, kanji, CJK punctuation) as a
+/// bitmap: asked for every character of every number stretch, a table look-up
+/// costs one load where a `matches!` over a few dozen kanji is a chain of
+/// data-dependent branches.
+struct CjkSet {
+    bits: [u64; CJK_WORDS],
+}
+
+const CJK_FIRST: u32 = 0x3000;
+const CJK_LEN: u32 = 0x7000;
+const CJK_WORDS: usize = (CJK_LEN / 64) as usize;
+
+impl CjkSet {
+    /// The set of `chars` (characters outside U+3000..U+9FFF are left out).
+    const fn of(chars: &[char]) -> CjkSet {
+        let mut bits = [0u64; CJK_WORDS];
+        let mut i = 0;
+        while i < chars.len() {
+            let at = (chars[i] as u32).wrapping_sub(CJK_FIRST);
+            if at < CJK_LEN {
+                bits[(at / 64) as usize] |= 1 << (at % 64);
+            }
+            i += 1;
+        }
+        CjkSet { bits }
+    }
+
+    #[inline(always)]
+    fn holds(&self, c: char) -> bool {
+        let at = (c as u32).wrapping_sub(CJK_FIRST);
+        at < CJK_LEN
+            && self
+                .bits
+                .get((at / 64) as usize)
+                .is_some_and(|w| (w >> (at % 64)) & 1 == 1)
+    }
+}
+
+/// The kana and kanji of `COUNT_JA`.
+static COUNT_JA_CHARS: CjkSet = CjkSet::of(&[
+    '最', '大', '約', 'お', 'よ', 'そ', '少', 'な', 'く', 'と', 'も', '計', '合', '総', '数', '億',
+    '万', '千', '件', '人', '名', '世', '帯', '団', '体', '通', '事', '業', '者', '法', 'ア', 'カ',
+    'ウ', 'ン', 'ト', '回', '分',
+]);
+/// The first characters of the units of `COUNT_JA`: every match holds one.
+static COUNT_UNIT_STARTS: CjkSet =
+    CjkSet::of(&['件', '人', '名', '世', '団', '通', '事', '法', 'ア', '回']);
+/// The kana and kanji of `MONEY_JA`.
+static MONEY_JA_CHARS: CjkSet = CjkSet::of(&[
+    '億', '万', '千', '百', '円', 'ド', 'ル', '米', 'ユ', 'ー', 'ロ',
+]);
+/// The first characters of the currencies of `MONEY_JA`: every match holds one.
+static CURRENCY_STARTS: CjkSet = CjkSet::of(&['円', 'ド', '米', 'ユ']);
+
 /// The kana and kanji of `COUNT_JA`.
 fn in_count_ja(c: char) -> bool {
-    matches!(
-        c,
-        '最' | '大'
-            | '約'
-            | 'お'
-            | 'よ'
-            | 'そ'
-            | '少'
-            | 'な'
-            | 'く'
-            | 'と'
-            | 'も'
-            | '計'
-            | '合'
-            | '総'
-            | '数'
-            | '億'
-            | '万'
-            | '千'
-            | '件'
-            | '人'
-            | '名'
-            | '世'
-            | '帯'
-            | '団'
-            | '体'
-            | '通'
-            | '事'
-            | '業'
-            | '者'
-            | '法'
-            | 'ア'
-            | 'カ'
-            | 'ウ'
-            | 'ン'
-            | 'ト'
-            | '回'
-            | '分'
-    )
+    COUNT_JA_CHARS.holds(c)
 }
 /// The first characters of the units of `COUNT_JA`: every match holds one.
 fn starts_count_unit(c: char) -> bool {
-    matches!(
-        c,
-        '件' | '人' | '名' | '世' | '団' | '通' | '事' | '法' | 'ア' | '回'
-    )
+    COUNT_UNIT_STARTS.holds(c)
 }
 /// The kana and kanji of `MONEY_JA`.
 fn in_money_ja(c: char) -> bool {
-    matches!(
-        c,
-        '億' | '万' | '千' | '百' | '円' | 'ド' | 'ル' | '米' | 'ユ' | 'ー' | 'ロ'
-    )
+    MONEY_JA_CHARS.holds(c)
 }
 /// The first characters of the currencies of `MONEY_JA`: every match holds one.
 fn starts_currency(c: char) -> bool {
-    matches!(c, '円' | 'ド' | '米' | 'ユ')
+    CURRENCY_STARTS.holds(c)
 }
+
+/// The ASCII characters a Japanese number pattern can hold: digits, `,`, `.`,
+/// and the controls and space (`\s` is among them), one bit each.
+const ASCII_IN_NUMBER: u128 = {
+    let mut m = 0u128;
+    let mut b = 0u8;
+    while b < 0x80 {
+        if b.is_ascii_digit() || b == b',' || b == b'.' || b <= b' ' {
+            m |= 1 << b;
+        }
+        b += 1;
+    }
+    m
+};
 
 /// Whether `c` can be part of a match of a Japanese number pattern whose kana
 /// and kanji are those `holds` accepts. Kana, kanji and CJK
 /// punctuation (U+3000..U+9FFF) hold no digit (`\d` is Unicode) and no space
 /// but U+3000; other non-ASCII characters are taken to be possible digits or
 /// spaces.
+#[inline(always)]
 fn may_be_in_number(c: char, holds: impl Fn(char) -> bool) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_digit() || c == ',' || c == '.' || c <= ' '
-    } else if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+    let u = c as u32;
+    if u < 0x80 {
+        (ASCII_IN_NUMBER >> u) & 1 == 1
+    } else if u.wrapping_sub(CJK_FIRST) < CJK_LEN {
         c == '\u{3000}' || holds(c)
     } else {
         true
