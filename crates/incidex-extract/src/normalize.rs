@@ -8,6 +8,8 @@
 //! came from, so any match maps back to `[start, end)` character offsets of
 //! the decoded document, which is what records and evidence report.
 
+use wide::i8x16;
+
 /// The folded text and its map back to the original.
 ///
 /// Most text folds to itself, so the map is sparse: the folded text's
@@ -285,11 +287,9 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
     let mut map = ShiftLog::default();
     // `text[..copied]` is in `out`, folded; the rest of the current run is not yet.
     let mut copied = 0;
-    // Where the current original line starts (after its line break).
-    let mut line_start = 0;
     let mut i = 0;
     while i < text.len() {
-        i = plain_run_end(text, i, join_wraps, &mut line_start);
+        i = plain_run_end(text, i, join_wraps);
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -298,7 +298,7 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
         let prev = || text[..i].chars().next_back().unwrap_or('\n');
         let next = || text[i + clen..].chars().next().unwrap_or('\n');
         let goes = match c {
-            '\n' => join_wraps && joins_line(prev(), next(), &text[line_start..i]),
+            '\n' => join_wraps && joins_line(prev(), next(), text, i),
             ' ' | '\u{3000}' => space_goes(c, prev(), next()),
             _ => false,
         };
@@ -310,9 +310,6 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
             out.push_str(&text[copied..i]);
             map.fold_char(&mut out, folded);
             copied = i + clen;
-        }
-        if c == '\n' {
-            line_start = i + 1;
         }
         i += clen;
     }
@@ -420,24 +417,21 @@ const fn skip_table() -> [u8; 256] {
 /// The byte from `i` on where the run of characters that fold to themselves
 /// ends: at a line break that may go, a space that may go (see [`space_goes`]) or
 /// a character that may fold.
-/// A line break passed on the way moves `line_start` after it.
-fn plain_run_end(text: &str, i: usize, join_wraps: bool, line_start: &mut usize) -> usize {
+fn plain_run_end(text: &str, i: usize, join_wraps: bool) -> usize {
     let bytes = text.as_bytes();
     let mut j = i;
-    while let Some(&b) = bytes.get(j) {
+    loop {
+        j = skip_plain_chunks(bytes, j, join_wraps);
+        let Some(&b) = bytes.get(j) else {
+            break;
+        };
         let skip = SKIP[usize::from(b)];
         if skip != 0 {
             j += usize::from(skip);
             continue;
         }
         let stays = match b {
-            b'\n' => {
-                let stays = line_break_stays(bytes, j, join_wraps);
-                if stays {
-                    *line_start = j + 1;
-                }
-                stays
-            }
+            b'\n' => line_break_stays(bytes, j, join_wraps),
             b' ' => space_stays(bytes, j),
             0xE3 => !e3_needs_care(bytes, j),
             // U+2002..U+223E are E2 80 82 to E2 88 BE.
@@ -453,6 +447,74 @@ fn plain_run_end(text: &str, i: usize, join_wraps: bool, line_start: &mut usize)
         j += utf8_len(b);
     }
     j.min(bytes.len())
+}
+
+/// From `j` on, sixteen bytes at a time: the first byte that may start a
+/// character [`plain_run_end`] must look at, or where fewer than eighteen
+/// bytes are left (or `j` itself at the start of the text).
+///
+/// One test per sixteen bytes instead of a branch per character: Japanese
+/// text mixes kana (lead byte E3, mostly plain) with kanji, and English text
+/// has a space every few bytes, so a branch on the kind of each character
+/// would be mispredicted at almost every change of kind. The bytes looked at
+/// are never continuation bytes, so a hit is always a character's start.
+#[inline(always)]
+fn skip_plain_chunks(bytes: &[u8], mut j: usize, join_wraps: bool) -> usize {
+    while j >= 1 {
+        let (Some(prev), Some(cur), Some(next), Some(third)) = (
+            chunk_at(bytes, j - 1),
+            chunk_at(bytes, j),
+            chunk_at(bytes, j + 1),
+            chunk_at(bytes, j + 2),
+        ) else {
+            break;
+        };
+        let hits = care_mask([prev, cur, next, third], join_wraps);
+        if hits != 0 {
+            return j + hits.trailing_zeros() as usize;
+        }
+        j += 16;
+    }
+    j
+}
+
+/// The sixteen bytes from `at` as a vector.
+#[inline(always)]
+fn chunk_at(bytes: &[u8], at: usize) -> Option<i8x16> {
+    let chunk: &[u8; 16] = bytes.get(at..at + 16)?.try_into().ok()?;
+    Some(i8x16::new(chunk.map(|b| b as i8)))
+}
+
+/// Bit `k` set when byte `k` of `cur` may need a closer look (given the
+/// byte before it in `prev` and the two after it in `next` and `third`): a
+/// line break after a non-ASCII character when lines are joined
+/// ([`line_break_stays`]), a space after a digit, a `~` or a non-ASCII
+/// character ([`space_stays`]), an E3 character that may fold or go
+/// ([`e3_needs_care`]: U+3000, U+301C, U+3231, U+3232; not the frequent
+/// `、。「」`), an E2 character up to U+223F, and every character starting
+/// with C2, CB or EF.
+#[inline(always)]
+fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
+    let is = |v: i8x16, b: u8| v.simd_eq(i8x16::splat(b as i8));
+    // `b - lo < n` (unsigned) as a signed compare: `b - lo + 0x80 < n + 0x80`.
+    let span = |v: i8x16, lo: u8, n: u8| {
+        let shifted = v + i8x16::splat(0x80u8.wrapping_sub(lo) as i8);
+        shifted.simd_lt(i8x16::splat(0x80u8.wrapping_add(n) as i8))
+    };
+    let prev_high = prev.simd_lt(i8x16::splat(0));
+    let space = is(cur, b' ') & (prev_high | span(prev, b'0', 10) | is(prev, b'~'));
+    let lead = is(cur, 0xC2)
+        | is(cur, 0xCB)
+        | is(cur, 0xEF)
+        | (is(cur, 0xE2) & span(next, 0x80, 9))
+        | (is(cur, 0xE3)
+            & ((is(next, 0x80) & (is(third, 0x80) | is(third, 0x9C)))
+                | (is(next, 0x88) & (is(third, 0xB1) | is(third, 0xB2)))));
+    let mut hits = space | lead;
+    if join_wraps {
+        hits |= is(cur, b'\n') & prev_high;
+    }
+    hits.to_bitmask() & 0xFFFF
 }
 
 /// Length of the UTF-8 sequence that lead byte `b` starts.
@@ -523,20 +585,36 @@ fn space_goes(c: char, prev: char, next: char) -> bool {
 /// than 81 characters.
 const LONGEST_LINE: usize = 4 * 81;
 
-/// Whether the line break after `line` (between `prev` and `next`) joins a
-/// wrapped line. The line's length is counted only when the rest allows a join.
-fn joins_line(prev: char, next: char, line: &str) -> bool {
+/// Whether the line break at byte `at` of `text` (between `prev` and `next`)
+/// joins a wrapped line. The line is looked for, and its length counted, only
+/// when the rest allows a join.
+fn joins_line(prev: char, next: char, text: &str, at: usize) -> bool {
     // `next_len > 0` of the next line is the same as a next character that is no break.
     let next_len = usize::from(next != '\n');
     if !is_cjk(prev) || next_len == 0 {
         return false;
     }
     // A line of more than `LONGEST_LINE` bytes has more than 80 characters.
-    if line.len() > LONGEST_LINE {
+    let Some(line) = line_before(text, at) else {
         return false;
-    }
+    };
     let first = line.chars().next().unwrap_or('\n');
     !starts_block(first) && joins_wrapped_line(prev, next, line.chars().count(), next_len)
+}
+
+/// The line that ends at byte `at` of `text` (from after the line break
+/// before it), or `None` when it is longer than [`LONGEST_LINE`] bytes.
+fn line_before(text: &str, at: usize) -> Option<&str> {
+    let from = at.saturating_sub(LONGEST_LINE + 1);
+    let window = text.as_bytes().get(from..at)?;
+    let start = match memchr::memrchr(b'\n', window) {
+        Some(k) => from + k + 1,
+        None if from == 0 => 0,
+        // No break in the last `LONGEST_LINE + 1` bytes: longer than that.
+        None => return None,
+    };
+    text.get(start..at)
+        .filter(|line| line.len() <= LONGEST_LINE)
 }
 
 /// A line break is a wrap inside a sentence when a long line stops in the

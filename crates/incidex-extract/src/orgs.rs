@@ -441,11 +441,7 @@ pub fn company_names(text: &str) -> Vec<OrgHit> {
 
 /// Whether a name carries a company form or ends like an organisation.
 pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
-    has_form(name)
-        || suffixes
-            .find_all(name)
-            .last()
-            .is_some_and(|m| m.end == name.len())
+    has_form(name) || suffixes.last_match_end(name) == Some(name.len())
 }
 
 /// Compares two names the way readers do: company forms and spaces ignored,

@@ -514,6 +514,8 @@ struct Scratch {
 }
 
 thread_local! {
+    static LAST_END_HITS: std::cell::RefCell<Vec<(usize, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
@@ -648,6 +650,53 @@ impl Lexicon {
             .filter(|&(s, e, t)| self.targets[t].fits(text, s, e))
             .collect::<Vec<_>>();
         leftmost_longest(&mut hits, &self.targets)
+    }
+
+    /// The end of the last of [`Lexicon::find_all`]'s matches in `text`
+    /// (`find_all(text).last().map(|m| m.end)`), found without building the
+    /// matches: the hits go to a buffer kept per thread, so a call allocates
+    /// nothing once the buffer has grown.
+    pub fn last_match_end(&self, text: &str) -> Option<usize> {
+        let ac = self.automaton.as_ref()?;
+        LAST_END_HITS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut hits) => self.last_match_end_with(ac, text, &mut hits),
+            // Never in use twice on one thread; a fresh one all the same.
+            Err(_) => self.last_match_end_with(ac, text, &mut Vec::new()),
+        })
+    }
+
+    /// [`Lexicon::last_match_end`] with `hits` as its buffer.
+    fn last_match_end_with(
+        &self,
+        ac: &AhoCorasick,
+        text: &str,
+        hits: &mut Vec<(usize, usize)>,
+    ) -> Option<usize> {
+        hits.clear();
+        hits.extend(
+            ac.find_overlapping_iter(text)
+                .filter(|m| {
+                    self.targets
+                        .get(m.pattern().as_usize())
+                        .is_some_and(|t| t.fits(text, m.start(), m.end()))
+                })
+                .map(|m| (m.start(), m.end())),
+        );
+        // The order `leftmost_longest` takes them in; only the spans matter
+        // here, so an unstable sort (which allocates nothing) does.
+        if !hits.is_sorted_by(|a, b| (a.0, std::cmp::Reverse(a.1)) <= (b.0, std::cmp::Reverse(b.1)))
+        {
+            hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        }
+        let mut cursor = 0;
+        let mut last = None;
+        for &(s, e) in hits.iter() {
+            if s >= cursor {
+                last = Some(e);
+                cursor = e;
+            }
+        }
+        last
     }
 
     /// The distinct values found in `text`, in order of first appearance;
@@ -852,6 +901,33 @@ mod tests {
                 reference_scan(&c, &lexicons, text),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn last_match_end_is_the_end_of_the_last_match() {
+        for (name, text) in crate::BUILTIN {
+            let file = LexiconFile::parse(name, text).expect("builtin lexicon");
+            let lex = Lexicon::compile(&file).expect("builtin lexicon");
+            if lex.patterns.is_empty() {
+                assert_eq!(lex.last_match_end("anything"), None);
+                continue;
+            }
+            for seed in 1..40u64 {
+                let text = mixed_text(&lex.patterns, seed, 1 + seed as usize % 12);
+                assert_eq!(
+                    lex.last_match_end(&text),
+                    lex.find_all(&text).last().map(|m| m.end),
+                    "{name} seed {seed}"
+                );
+            }
+            for text in ["", "a", "株式会社", "xEmotet", "Emotet 2", "(株)テスト"] {
+                assert_eq!(
+                    lex.last_match_end(text),
+                    lex.find_all(text).last().map(|m| m.end),
+                    "{name} {text:?}"
+                );
+            }
         }
     }
 
