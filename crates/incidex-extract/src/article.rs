@@ -6,8 +6,8 @@
 //! regulator's order is addressed to.
 
 use crate::orgs::{
-    any_word_finder, clean_name, clean_name_where, company_names, looks_like_org, name_after,
-    name_before, same_org,
+    any_word_finder, clean_name, clean_name_where, company_names, first_company_name,
+    looks_like_org, name_after, name_before, same_org,
 };
 use incidex_lexicon::Lexicon;
 use once_cell::sync::Lazy;
@@ -581,7 +581,7 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
             });
             if let Some((n, len)) = found {
                 issuer = Some(named(n, lead, lead + len, "victim"));
-            } else if let Some(h) = company_names(l).into_iter().next().filter(|h| h.start == 0) {
+            } else if let Some(h) = first_company_name(l).filter(|h| h.start == 0) {
                 issuer = Some(named(h.name, lead + h.start, lead + h.end, "victim"));
             }
         }

@@ -155,16 +155,16 @@ fn is_heading_trimmed(text: &str, lines: &[Line], i: usize, s: &str) -> bool {
     if s.len() > 4 * 120 {
         return false;
     }
+    // A heading is one phrase: a 。 inside it makes it a sentence; a title may end
+    // with one (`…行政処分を受ける。`) when it is short. Asked before the chars
+    // are counted: most paragraphs stop here.
+    let inner = s.trim_end_matches('。');
+    if s.ends_with('、') || MARU.find(inner.as_bytes()).is_some() {
+        return false;
+    }
     // Only `2..=120`, `> 60` and `>= 8` are asked of `n`: 121 stands for any longer line.
     let n = chars_up_to(s, 121);
-    // A heading is one phrase: a 。 inside it makes it a sentence; a title may end
-    // with one (`…行政処分を受ける。`) when it is short.
-    let inner = s.trim_end_matches('。');
-    if !(2..=120).contains(&n)
-        || s.ends_with('、')
-        || MARU.find(inner.as_bytes()).is_some()
-        || (s.ends_with('。') && n > 60)
-    {
+    if !(2..=120).contains(&n) || (s.ends_with('。') && n > 60) {
         return false;
     }
     (mark && n >= 8) || stands_alone
@@ -193,6 +193,13 @@ pub fn is_news_item(line: &str) -> bool {
     rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
         && MARU.find(rest.as_bytes()).is_some()
         && chars_up_to(rest, 30) >= 30
+}
+
+/// Whether `line` starts with the first byte of a bullet of [`is_news_item`]
+/// (`-`, `*`, `E2`, `E3`): most lines do not, and need no call.
+#[inline]
+fn starts_like_bullet(line: &str) -> bool {
+    matches!(line.as_bytes().first(), Some(b'-' | b'*' | 0xE2 | 0xE3))
 }
 
 /// A section: a heading line (if any) and the text after it up to the next heading.
@@ -224,7 +231,7 @@ pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
             continue;
         }
         let line = trim(&text[l.start..l.end]);
-        let news_item = cur.is_some() && is_news_item(line);
+        let news_item = cur.is_some() && starts_like_bullet(line) && is_news_item(line);
         if news_item || is_heading_trimmed(text, &all, i, line) {
             // A heading line is the section's heading; a news item has none.
             let heading_end = if news_item { l.start } else { l.end };
