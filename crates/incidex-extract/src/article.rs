@@ -5,6 +5,7 @@
 //! was breached (受託事業者), the subsidiary where it happened, the company a
 //! regulator's order is addressed to.
 
+use crate::byte_scan::has_ascii_letters;
 use crate::orgs::{
     any_word_finder, clean_name, clean_name_where, company_names, first_company_name,
     looks_like_org, name_after, name_before, same_org,
@@ -377,22 +378,6 @@ fn mostly_ascii_letters(region: &str) -> bool {
         }
     }
     ascii >= need
-}
-
-/// Whether `s` holds at least `n` ASCII letters, counted a block at a time
-/// (a `u8` count per block vectorises) and stopping once there are enough.
-fn has_ascii_letters(s: &str, n: usize) -> bool {
-    let mut seen = 0;
-    for block in s.as_bytes().chunks(64) {
-        let letters = block
-            .iter()
-            .fold(0u8, |k, b| k + u8::from(b.is_ascii_alphabetic()));
-        seen += usize::from(letters);
-        if seen >= n {
-            return true;
-        }
-    }
-    false
 }
 
 /// The lines of `s` as `str::lines` gives them (split at `\n`, a `\r` before

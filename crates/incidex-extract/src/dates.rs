@@ -3,7 +3,7 @@
 //! Years that are not written are resolved from context: the range they end,
 //! the last date of the same report, or the document year.
 
-use crate::numbers::{has_ascii_letters, scan_to, ASCII_DIGIT, DATE_CUE};
+use crate::byte_scan::{has_ascii_letters, scan_to, ASCII_DIGIT, DATE_CUE};
 use once_cell::sync::Lazy;
 use regex::Regex;
 

@@ -11,16 +11,13 @@ use incidex_model::{
 use once_cell::sync::Lazy;
 use std::collections::BTreeMap;
 
-/// Where a sentence turns (lexicon `denials.toml`, `clause_break`).
-static CLAUSE_BREAK_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("denials.toml", "clause_break"));
-
 /// The clause of the sentence `[a, b)` that holds `at`: a denial in another
-/// clause (`…可能性がありますが、流出は確認されておりません`) does not deny it.
-fn clause_around(text: &str, a: usize, b: usize, at: usize) -> (usize, usize) {
+/// clause (`…可能性がありますが、流出は確認されておりません`) does not deny it. Clauses
+/// turn at the `clause_break` words of `denials.toml`.
+fn clause_around(ctx: &Ctx, a: usize, b: usize, at: usize) -> (usize, usize) {
     let mut start = a;
     let mut end = b;
-    for m in CLAUSE_BREAK_AC.find_iter(&text[a..b]) {
-        let (ms, me) = (a + m.start(), a + m.end());
+    for (ms, me) in ctx.cues_in(Cue::ClauseBreak, a, b) {
         if me <= at {
             start = me;
         } else if ms >= at {
@@ -93,7 +90,6 @@ pub fn set_category(
 fn vocab_values<V: Vocabulary + Ord>(
     ctx: &Ctx,
     dim: &str,
-    text: &str,
     r: &Region,
     check_denial: bool,
     rec: &mut Record,
@@ -108,11 +104,7 @@ fn vocab_values<V: Vocabulary + Ord>(
         let s = m.start;
         if check_denial {
             let (a, b) = ctx.sentence_around(r.start, r.end, s);
-            let (a, b) = if ctx.has_cue(Cue::ClauseBreak, a, b) {
-                clause_around(text, a, b, s)
-            } else {
-                (a, b)
-            };
+            let (a, b) = clause_around(ctx, a, b, s);
             // The sentence denies what it names (`流出はない`, `含まれておりません`).
             if ctx.has_cue(Cue::Denial, a, b) {
                 continue;
@@ -128,10 +120,9 @@ fn vocab_values<V: Vocabulary + Ord>(
 }
 
 pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
-    let text = &ctx.norm.text;
-    rec.vectors = vocab_values::<Vector>(ctx, "vectors", text, r, false, rec, "vectors");
-    rec.data_types = vocab_values::<DataType>(ctx, "data_types", text, r, true, rec, "data_types");
-    rec.actions = vocab_values::<Action>(ctx, "actions", text, r, false, rec, "actions");
+    rec.vectors = vocab_values::<Vector>(ctx, "vectors", r, false, rec, "vectors");
+    rec.data_types = vocab_values::<DataType>(ctx, "data_types", r, true, rec, "data_types");
+    rec.actions = vocab_values::<Action>(ctx, "actions", r, false, rec, "actions");
     for (dim, field) in [("malware", "malware"), ("threat_actors", "threat_actors")] {
         let mut found: Vec<String> = Vec::new();
         for m in ctx.lex_in(dim, r.start, r.end) {
@@ -271,18 +262,17 @@ pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
 }
 
 /// The disclosure cues of the date roles (lexicon `date_roles.toml`), for
-/// sentences outside a document's cue index.
-static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| cues("date_roles.toml", "disclosure"));
+/// subject finding, which looks at a heading's sentence without the document's
+/// scan at hand.
+static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| {
+    // A few literal words from a built-in file (its tests parse it).
+    AhoCorasick::new(crate::rule_words::words("date_roles.toml", "disclosure"))
+        .unwrap_or_else(|e| unreachable!("disclosure cues: {e}"))
+});
 
 /// Whether a sentence tells of a disclosure (`…と発表した`, `…を公表`).
 pub(crate) fn tells_disclosure(sentence: &str) -> bool {
     DISCLOSURE_AC.is_match(sentence)
-}
-
-fn cues(file: &str, value: &str) -> AhoCorasick {
-    let words = crate::rule_words::words(file, value);
-    // A few literal words from a built-in file (its tests parse it).
-    AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("cue list {file} {value}: {e}"))
 }
 
 /// The place of a wire story's dateline, before its date: `TOKYO, `,

@@ -3,7 +3,7 @@
 //! (`*****@example.co.jp` counts as its domain). Placeholders such as
 //! `xxx@xxx.xxx` are not indicators.
 
-use crate::numbers::{scan_to, ASCII, NON_ASCII};
+use crate::byte_scan::{scan_to, ASCII, NON_ASCII};
 use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;

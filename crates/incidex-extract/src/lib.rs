@@ -13,6 +13,7 @@
 //!    [`dates`], [`numbers`] and [`indicators`].
 
 pub mod article;
+mod byte_scan;
 pub mod dates;
 pub mod fields;
 pub mod indicators;
@@ -114,9 +115,20 @@ impl<'a> Ctx<'a> {
     }
     /// Whether a word of the cue list lies within `[from, to)` of the folded text.
     fn has_cue(&self, cue: text_index::Cue, from: usize, to: usize) -> bool {
+        self.cues_in(cue, from, to).next().is_some()
+    }
+    /// The words of the cue list within `[from, to)`, as `(start, end)`, by start.
+    fn cues_in(
+        &self,
+        cue: text_index::Cue,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
         let (list, value) = cue.source();
         let all = self.scan.cues.get(list).map(Vec::as_slice).unwrap_or(&[]);
-        within(all, from, to, |m| (m.start, m.end)).any(|m| m.value == value)
+        within(all, from, to, |m| (m.start, m.end))
+            .filter(move |m| m.value == value)
+            .map(|m| (m.start, m.end))
     }
     pub fn indicators_in(
         &self,

@@ -8,6 +8,7 @@
 //! came from, so any match maps back to `[start, end)` character offsets of
 //! the decoded document, which is what records and evidence report.
 
+use crate::byte_scan::{load16, span};
 use wide::i8x16;
 
 /// The folded text and its map back to the original.
@@ -482,7 +483,7 @@ fn skip_plain_chunks(bytes: &[u8], mut j: usize, join_wraps: bool) -> usize {
 #[inline(always)]
 fn chunk_at(bytes: &[u8], at: usize) -> Option<i8x16> {
     let chunk: &[u8; 16] = bytes.get(at..at + 16)?.try_into().ok()?;
-    Some(i8x16::new(chunk.map(|b| b as i8)))
+    Some(load16(chunk))
 }
 
 /// Bit `k` set when byte `k` of `cur` may need a closer look (given the
@@ -496,11 +497,6 @@ fn chunk_at(bytes: &[u8], at: usize) -> Option<i8x16> {
 #[inline(always)]
 fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
     let is = |v: i8x16, b: u8| v.simd_eq(i8x16::splat(b as i8));
-    // `b - lo < n` (unsigned) as a signed compare: `b - lo + 0x80 < n + 0x80`.
-    let span = |v: i8x16, lo: u8, n: u8| {
-        let shifted = v + i8x16::splat(0x80u8.wrapping_sub(lo) as i8);
-        shifted.simd_lt(i8x16::splat(0x80u8.wrapping_add(n) as i8))
-    };
     let prev_high = prev.simd_lt(i8x16::splat(0));
     let space = is(cur, b' ') & (prev_high | span(prev, b'0', 10) | is(prev, b'~'));
     let lead = is(cur, 0xC2)
