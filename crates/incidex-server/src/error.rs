@@ -163,6 +163,27 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
     out
 }
 
+/// A body whose declared length (`Content-Length`) is over `limit` is refused at
+/// once, before any of it is read: the client gets its 413 while still sending,
+/// instead of a connection closed under it after `limit` bytes were taken in.
+/// Bodies without a declared length are cut off by `DefaultBodyLimit` as they
+/// are read.
+pub async fn refuse_declared_oversize(limit: usize, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body too large: the limit is {limit} bytes"),
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// A plain body with a content type (downloads).
 pub fn download(ctype: &'static str, filename: &str, body: Vec<u8>) -> Response {
     let mut res = Response::new(Body::from(body));

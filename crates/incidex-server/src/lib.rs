@@ -44,6 +44,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            error::refuse_declared_oversize(limit, req, next)
+        }))
         .layer(axum::middleware::from_fn(error::uniform_errors))
         .layer(axum::middleware::from_fn(assets::security_headers))
         .with_state(state)
