@@ -59,14 +59,14 @@ pub(crate) const NON_ASCII: ByteClass = ByteClass::NonAscii;
 pub(crate) const DATE_CUE: ByteClass = ByteClass::DateCue;
 
 /// Whether `b - lo` (wrapping) is below `n`: `b` in `lo..lo + n`.
-#[inline(always)]
+#[cfg(test)]
 fn in_span(b: u8, lo: u8, n: u8) -> bool {
     b.wrapping_sub(lo) < n
 }
 
 impl ByteClass {
-    /// Whether the class holds `b`.
-    #[inline(always)]
+    /// Whether the class holds `b` (the tests' byte-by-byte reference).
+    #[cfg(test)]
     fn holds(self, b: u8) -> bool {
         match self {
             ByteClass::AsciiDigit => in_span(b, b'0', 10),
@@ -113,6 +113,43 @@ impl ByteClass {
     }
 }
 
+/// Bit `i` set for each byte `bytes[at + i]` (`i < 16`, within `bytes`) that
+/// `class` holds.
+#[inline(always)]
+fn chunk_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
+    match bytes.get(at..at + 16) {
+        Some(chunk) => <&[u8; 16]>::try_from(chunk).map_or(0, |c| class.mask(c)),
+        None => tail_hits(bytes, at, class),
+    }
+}
+
+/// [`chunk_hits`] for a chunk cut short by the end of `bytes`: read as the
+/// last sixteen bytes, shifted, or (in a text of fewer than sixteen bytes)
+/// padded; a vector test either way, never a loop over bytes.
+#[inline(always)]
+fn tail_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
+    let left = bytes.len().saturating_sub(at).min(16);
+    if left == 0 {
+        return 0;
+    }
+    let keep = (1u32 << left) - 1;
+    let hits = match bytes.len().checked_sub(16) {
+        // The last sixteen bytes: the bits of those before `at` go.
+        Some(base) => bytes
+            .get(base..)
+            .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+            .map_or(0, |c| class.mask(c) >> (at - base)),
+        None => {
+            let mut pad = [0u8; 16];
+            if let (Some(to), Some(from)) = (pad.get_mut(..left), bytes.get(at..)) {
+                to.copy_from_slice(from);
+            }
+            class.mask(&pad)
+        }
+    };
+    hits & keep
+}
+
 /// The first byte at or after `from` (a char boundary) that `class` holds,
 /// sixteen bytes at a time.
 #[inline(always)]
@@ -128,11 +165,92 @@ pub(crate) fn scan_to(bytes: &[u8], from: usize, class: &ByteClass) -> Option<us
         }
         at += 16;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| class.holds(b))
-        .map(|i| at + i)
+    let hits = tail_hits(bytes, at, class);
+    (hits != 0).then(|| at + hits.trailing_zeros() as usize)
+}
+
+/// The places of the bytes of a class in order, each chunk of sixteen bytes
+/// tested once: for a caller that stops at many bytes close together (the
+/// cues of a date window), where a fresh scan from each would test the same
+/// chunk again and again. Every byte of the class is given, so the class
+/// must hold no continuation byte (any but `NON_ASCII`).
+pub(crate) struct Hits<'a> {
+    bytes: &'a [u8],
+    class: ByteClass,
+    /// Start of the chunk `mask` belongs to.
+    base: usize,
+    /// The places of the chunk not yet given, as bits.
+    mask: u32,
+}
+
+impl<'a> Hits<'a> {
+    /// The places in `bytes` from `from` (a char boundary) on.
+    #[inline(always)]
+    pub(crate) fn new(bytes: &'a [u8], from: usize, class: &ByteClass) -> Self {
+        Hits {
+            bytes,
+            class: *class,
+            base: from,
+            mask: chunk_hits(bytes, from, *class),
+        }
+    }
+
+    /// Leaves out the places before `pos` (a char boundary).
+    #[inline(always)]
+    pub(crate) fn skip_to(&mut self, pos: usize) {
+        match pos.checked_sub(self.base) {
+            Some(d) if d < 16 => self.mask &= !((1u32 << d) - 1),
+            Some(_) => *self = Hits::new(self.bytes, pos, &self.class),
+            None => {}
+        }
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 16;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = chunk_hits(self.bytes, self.base, self.class);
+        }
+        let i = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(i)
+    }
+}
+
+/// The first place at or after `from` where `bytes` holds the three bytes
+/// `seq` (none of them zero): a date window's `年`, `月` or `日`, whose first
+/// bytes (E5, E6) start many other kanji, found sixteen places at a time
+/// without a stop at each of those.
+pub(crate) fn find3(bytes: &[u8], from: usize, seq: [u8; 3]) -> Option<usize> {
+    let is = |chunk: &[u8], b: u8| {
+        <&[u8; 16]>::try_from(chunk).map_or(i8x16::splat(0), |c| {
+            load16(c).simd_eq(i8x16::splat(b as i8))
+        })
+    };
+    let mut at = from;
+    while let Some(window) = bytes.get(at..at + 18) {
+        let hits =
+            (is(&window[..16], seq[0]) & is(&window[1..17], seq[1]) & is(&window[2..], seq[2]))
+                .to_bitmask();
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    // Fewer than eighteen bytes left: padded with zeros, which `seq` lacks.
+    let rest = bytes.get(at..)?;
+    let mut pad = [0u8; 18];
+    pad.get_mut(..rest.len())?.copy_from_slice(rest);
+    let hits =
+        (is(&pad[..16], seq[0]) & is(&pad[1..17], seq[1]) & is(&pad[2..], seq[2])).to_bitmask();
+    (hits != 0).then(|| at + hits.trailing_zeros() as usize)
 }
 
 /// Whether `text` holds at least `n` ASCII letters.
@@ -200,6 +318,55 @@ mod tests {
                         .find(|&(i, _)| class.holds(bytes[from + i]))
                         .map(|(i, _)| from + i);
                     assert_eq!(scan_to(bytes, from, &class), slow, "{text:?} from {from}");
+                    // Every place, and every place after a skip, as a loop finds
+                    // them (`NonAscii` holds continuation bytes: not for `Hits`).
+                    if matches!(class, ByteClass::NonAscii) {
+                        continue;
+                    }
+                    let all: Vec<usize> = text[from..]
+                        .char_indices()
+                        .filter(|&(i, _)| class.holds(bytes[from + i]))
+                        .map(|(i, _)| from + i)
+                        .collect();
+                    assert_eq!(Hits::new(bytes, from, &class).collect::<Vec<_>>(), all);
+                    let skip = from + (next() as usize % (text.len() - from + 1));
+                    if text.is_char_boundary(skip) {
+                        let mut hits = Hits::new(bytes, from, &class);
+                        hits.skip_to(skip);
+                        let rest: Vec<usize> = all.iter().copied().filter(|&i| i >= skip).collect();
+                        assert_eq!(hits.collect::<Vec<_>>(), rest, "{text:?} skip to {skip}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Random texts of date characters and their neighbours: `find3` finds
+    /// what a search for the bytes finds, from every place.
+    #[test]
+    fn find3_finds_what_a_search_finds() {
+        const PIECES: [&str; 9] = ["年", "月", "日", "平", "曜", "1", " ", "\u{E6}", "abcdefgh"];
+        let mut seed: u64 = 0x0F1D_3F1D_3F1D_3001;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let len = (next() % 30) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let bytes = text.as_bytes();
+            for what in ["年", "月", "日"] {
+                let seq: [u8; 3] = what.as_bytes().try_into().unwrap();
+                for from in 0..=bytes.len() + 1 {
+                    let slow = bytes
+                        .get(from..)
+                        .and_then(|r| r.windows(3).position(|w| w == seq))
+                        .map(|i| from + i);
+                    assert_eq!(find3(bytes, from, seq), slow, "{text:?} from {from}");
                 }
             }
         }

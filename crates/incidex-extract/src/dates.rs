@@ -3,7 +3,7 @@
 //! Years that are not written are resolved from context: the range they end,
 //! the last date of the same report, or the document year.
 
-use crate::byte_scan::{has_ascii_letters, scan_to, ASCII_DIGIT, DATE_CUE};
+use crate::byte_scan::{has_ascii_letters, scan_to, Hits, ASCII_DIGIT, DATE_CUE};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -310,7 +310,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         // without.
         let cue = Cues::of(w);
         let ascii = !cue.other_digit;
-        let era = cue.year_ja && cue.month_ja && ERA_NAMES.iter().any(|n| w.contains(n));
+        let era =
+            cue.year_ja && cue.month_ja && cue.era_end && ERA_NAMES.iter().any(|n| w.contains(n));
         let month_name = english && cue.month_name;
         let run = |form: &Form, wanted: bool, buf: &mut Vec<FormMatch>| {
             if wanted {
@@ -543,6 +544,9 @@ struct Cues {
     month_ja: bool,
     /// `日`
     day_ja: bool,
+    /// `和` or `成`, the last characters of the era names: a window without
+    /// one needs no search for the names.
+    era_end: bool,
     /// `/`, `.` or `-` between two characters that may be digits.
     digit_sep: bool,
     /// `/` between two characters that may be digits.
@@ -563,15 +567,19 @@ impl Cues {
         let digitish = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_digit() || x >= 0x80);
         // Only the bytes the cues are made of are looked at: each is ASCII or
         // the first byte of a character, so a place found is a character's.
-        let mut from = 0;
-        while let Some(i) = scan_to(b, from, &DATE_CUE) {
+        let mut hits = Hits::new(b, 0, &DATE_CUE);
+        while let Some(i) = hits.next() {
             let Some(&x) = b.get(i) else { break };
-            from = i + 1;
             match x {
-                0xE5 if b.get(i + 1..i + 3) == Some(&[0xB9, 0xB4]) => cue.year_ja = true,
+                0xE5 => match b.get(i + 1..i + 3) {
+                    Some([0xB9, 0xB4]) => cue.year_ja = true,
+                    Some([0x92, 0x8C]) => cue.era_end = true,
+                    _ => {}
+                },
                 0xE6 => match b.get(i + 1..i + 3) {
                     Some([0x9C, 0x88]) => cue.month_ja = true,
                     Some([0x97, 0xA5]) => cue.day_ja = true,
+                    Some([0x88, 0x90]) => cue.era_end = true,
                     _ => {}
                 },
                 b'/' | b'.' | b'-' if i > 0 && digitish(b.get(i - 1)) && digitish(b.get(i + 1)) => {
@@ -595,7 +603,7 @@ impl Cues {
                         .take_while(|c| c.is_ascii_alphabetic())
                         .count();
                     cue.month_name |= is_month_word(&b[i..i + word]);
-                    from = i + word;
+                    hits.skip_to(i + word);
                 }
                 _ => {}
             }
@@ -658,6 +666,9 @@ mod ascii {
     /// The first place at or after `from` where `b` holds `what` (not empty):
     /// a search for its first byte, then a look at the rest.
     fn find(b: &[u8], from: usize, what: &[u8]) -> Option<usize> {
+        if let Ok(seq) = <[u8; 3]>::try_from(what) {
+            return crate::byte_scan::find3(b, from, seq);
+        }
         let (&first, _) = what.split_first()?;
         let rest = b.get(from..)?;
         memchr::memchr_iter(first, rest)
