@@ -50,7 +50,77 @@ static FORM_IN_NAME: Lazy<aho_corasick::AhoCorasick> =
 
 /// Whether the text holds a company form anywhere.
 pub fn has_form(s: &str) -> bool {
-    FORM_IN_NAME.is_match(s)
+    may_hold_form(s) && FORM_IN_NAME.is_match(s)
+}
+
+/// Chars of which every form holds one (`法`, `株` …), as UTF-8:
+/// a text without any holds no form. `None` when they cannot be so
+/// written (a form that is empty, or a chosen char not 3 bytes long).
+static FORM_KEYS: Lazy<Option<Vec<[u8; 3]>>> = Lazy::new(|| key_chars(&FORMS));
+
+/// A few chars of which each of `words` holds one, chosen greedily (the
+/// char most words hold first), each as its 3 UTF-8 bytes.
+fn key_chars(words: &[&str]) -> Option<Vec<[u8; 3]>> {
+    let mut left: Vec<&str> = words.to_vec();
+    let mut keys = Vec::new();
+    while !left.is_empty() {
+        let held_by = |c: char| left.iter().filter(|w| w.contains(c)).count();
+        let mut best: Option<(char, usize)> = None;
+        for c in left.iter().flat_map(|w| w.chars()) {
+            let n = held_by(c);
+            if best.is_none_or(|(_, m)| n > m) {
+                best = Some((c, n));
+            }
+        }
+        // An empty word holds no char: no key can rule it out.
+        let (c, _) = best?;
+        let mut buf = [0u8; 4];
+        let &[b0, b1, b2] = c.encode_utf8(&mut buf).as_bytes() else {
+            return None;
+        };
+        keys.push([b0, b1, b2]);
+        left.retain(|w| !w.contains(c));
+    }
+    Some(keys)
+}
+
+/// Whether `s` may hold a company form: it holds one of [`FORM_KEYS`].
+/// Sixteen starting bytes are tried at once against every key, without a
+/// branch per byte (the few bytes left over are tried in a zero-padded
+/// copy, which no key's bytes can match).
+fn may_hold_form(s: &str) -> bool {
+    let Some(keys) = FORM_KEYS.as_ref() else {
+        return true;
+    };
+    let b = s.as_bytes();
+    let mut at = 0;
+    while at + 18 <= b.len() {
+        if keys_at_16(&b[at..at + 18], keys) {
+            return true;
+        }
+        at += 16;
+    }
+    let rest = &b[at..];
+    if rest.len() < 3 {
+        return false;
+    }
+    let mut padded = [0u8; 18];
+    padded[..rest.len()].copy_from_slice(rest);
+    keys_at_16(&padded, keys)
+}
+
+/// Whether one of `keys` starts at one of the first 16 bytes of `block`
+/// (18 bytes long).
+fn keys_at_16(block: &[u8], keys: &[[u8; 3]]) -> bool {
+    let load = |k: usize| <&[u8; 16]>::try_from(&block[k..k + 16]).map(crate::byte_scan::load16);
+    let (Ok(v0), Ok(v1), Ok(v2)) = (load(0), load(1), load(2)) else {
+        return true;
+    };
+    let splat = |x: u8| wide::i8x16::splat(x as i8);
+    let hits = keys.iter().fold(splat(0), |hits, k| {
+        hits | (v0.simd_eq(splat(k[0])) & v1.simd_eq(splat(k[1])) & v2.simd_eq(splat(k[2])))
+    });
+    hits.to_bitmask() != 0
 }
 
 /// An automaton that says whether any of `words` occurs in a short text
@@ -263,9 +333,18 @@ fn has_placeholder(s: &str) -> bool {
 /// word is empty): a name that starts with none of them needs no prefix test.
 static LABEL_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&NAME_LABELS));
 static LEAD_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&NAME_LEADS));
+/// The first chars of [`NAME_ENDS`], for [`name_after`].
+static NAME_END_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&NAME_ENDS));
+/// The first chars of [`FORMS`], for [`form_at_start`].
+static FORM_STARTS: Lazy<Option<Vec<char>>> = Lazy::new(|| first_chars(&FORMS));
 
 fn first_chars(words: &[&str]) -> Option<Vec<char>> {
-    words.iter().map(|w| w.chars().next()).collect()
+    let mut chars: Option<Vec<char>> = words.iter().map(|w| w.chars().next()).collect();
+    if let Some(chars) = &mut chars {
+        chars.sort_unstable();
+        chars.dedup();
+    }
+    chars
 }
 
 /// Whether `s` may start with one of the words whose first chars are `starts`.
@@ -310,6 +389,37 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         }
     }
     // A company form a little earlier, with hiragana between (`株式会社きんでん`).
+    // The run stopped at a char that is no name char: only hiragana there
+    // can be the end of such a between, so any other char (most often)
+    // saves the search.
+    if head[..start].chars().next_back().is_some_and(is_hiragana) {
+        start = widened_to_form(head, start);
+    }
+    // A count or an amount right before a name is not part of it (`6億8300万円クロガネ工業`).
+    if let Some(cut) = head[start..end]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
+                && head[start..start + i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| p.is_ascii_digit() || matches!(p, '万' | '億' | '千' | '百'))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+    {
+        start += cut;
+    }
+    let raw = head[start..end].trim_start_matches(['(', ')']);
+    let raw = raw.trim_end_matches('(');
+    let s = end - raw.len();
+    clean_name(raw).map(|n| (s, n))
+}
+
+/// Where a name that starts at `start` begins when a company form stands a
+/// little earlier with hiragana between (`株式会社きんでん`): the form's
+/// start, or `start`.
+fn widened_to_form(head: &str, start: usize) -> usize {
     let window_start = head[..start]
         .char_indices()
         .rev()
@@ -336,35 +446,17 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
             && between.chars().all(|c| is_hiragana(c) || is_name_char(c))
             && !LONG_NAME_ENDS.iter().any(|p| between.contains(p))
         {
-            start = window_start + fi;
+            return window_start + fi;
         }
     }
-    // A count or an amount right before a name is not part of it (`6億8300万円クロガネ工業`).
-    if let Some(cut) = head[start..end]
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| {
-            matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
-                && head[start..start + i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| p.is_ascii_digit() || matches!(p, '万' | '億' | '千' | '百'))
-        })
-        .map(|(i, c)| i + c.len_utf8())
-    {
-        start += cut;
-    }
-    let raw = head[start..end].trim_start_matches(['(', ')']);
-    let raw = raw.trim_end_matches('(');
-    let s = end - raw.len();
-    clean_name(raw).map(|n| (s, n))
+    start
 }
 
 /// The name that starts at `start`: name characters, or after a company form
 /// hiragana too, up to a particle (`株式会社ことりの森において` → `株式会社ことりの森`).
 pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
     let rest = &text[start..];
-    let form = FORMS.iter().find(|f| rest.starts_with(**f)).copied();
+    let form = form_at_start(rest);
     let body_start = form.map(|f| f.len()).unwrap_or(0);
     let body = &rest[body_start..];
     let body = body.strip_prefix(' ').unwrap_or(body);
@@ -389,11 +481,12 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
             }
             // A one-character particle ends the name only where no hiragana follows it:
             // `株式会社きたかぜが感染` ends at が, `株式会社えにしブライダル` goes on.
-            let ends = NAME_ENDS.iter().any(|p| {
-                tail.starts_with(p)
-                    && (p.chars().count() > 1
-                        || !tail[p.len()..].chars().next().is_some_and(is_hiragana))
-            });
+            let ends = may_start(tail, &NAME_END_STARTS)
+                && NAME_ENDS.iter().any(|p| {
+                    tail.starts_with(p)
+                        && (p.chars().count() > 1
+                            || !tail[p.len()..].chars().next().is_some_and(is_hiragana))
+                });
             if ends && end > 0 {
                 break;
             }
@@ -404,12 +497,38 @@ pub fn name_after(text: &str, start: usize) -> Option<(usize, String)> {
     }
     let mut name_end = offset + end;
     // A company form written after the name (`ミハマ光機株式会社`).
-    if let Some(f) = FORMS.iter().find(|f| rest[name_end..].starts_with(**f)) {
+    if let Some(f) = form_at_start(&rest[name_end..]) {
         name_end += f.len();
     }
     let raw = &rest[..name_end];
     clean_name(raw).map(|n| (start + name_end, n))
 }
+
+/// The first of [`FORMS`] (the longest) that `s` starts with. Most texts
+/// start with a char no form starts with: one look at it saves comparing
+/// every form.
+fn form_at_start(s: &str) -> Option<&'static str> {
+    if !may_start(s, &FORM_STARTS) {
+        return None;
+    }
+    // Of two forms `s` starts with, one starts the other: the first in
+    // [`FORMS`] order is the longest, which an anchored leftmost-longest
+    // search finds in one pass.
+    let input = aho_corasick::Input::new(s).anchored(aho_corasick::Anchored::Yes);
+    FORM_PREFIX
+        .find(input)
+        .map(|m| FORMS[m.pattern().as_usize()])
+}
+
+/// [`FORMS`] for [`form_at_start`]: anchored searches only.
+static FORM_PREFIX: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .start_kind(aho_corasick::StartKind::Anchored)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(FORMS.iter())
+        .expect("the built-in company forms compile")
+});
 
 /// An organisation found with its span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,15 +601,18 @@ pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
 /// one containing the other.
 pub fn same_org(a: &str, b: &str) -> bool {
     let strip = |s: &str| {
-        let mut s = s.to_lowercase();
+        let mut s = to_lowercase(s);
         // Removing a form can join the text around it into another form, so
         // the forms go one by one, each looked up in the text as it stands:
-        // one pass says which forms occur, again after each removal.
-        let mut present = forms_in(&s);
-        for (i, f) in FORMS.iter().enumerate() {
-            if present.get(i).copied().unwrap_or(false) {
-                s = s.replace(f, "");
-                present = forms_in(&s);
+        // one pass says which forms occur, again after each removal. Most
+        // names hold none, which one quick pass says.
+        if has_form(&s) {
+            let mut present = forms_in(&s);
+            for (i, f) in FORMS.iter().enumerate() {
+                if present.get(i).copied().unwrap_or(false) {
+                    s = s.replace(f, "");
+                    present = forms_in(&s);
+                }
             }
         }
         s.retain(|c| !c.is_whitespace() && c != '・');
@@ -498,6 +620,17 @@ pub fn same_org(a: &str, b: &str) -> bool {
     };
     let (a, b) = (strip(a), strip(b));
     !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
+}
+
+/// `str::to_lowercase`, without its Unicode tables when every char is ASCII
+/// or in U+3000..U+9FFF (kana and kanji, lead bytes `E3`..`E9`), where no
+/// char has a lowercase form: most names are written so.
+fn to_lowercase(s: &str) -> String {
+    if s.bytes().all(|b| b < 0xC0 || (0xE3..=0xE9).contains(&b)) {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// Which of [`FORMS`] occur in `s`, by index.
@@ -564,6 +697,38 @@ mod tests {
         assert!(name_before("42歳男性が", "42歳男性".len()).is_none());
         let t = "特別損失6億8300万円クロガネ工業";
         assert_eq!(name_before(t, t.len()).unwrap().1, "クロガネ工業");
+    }
+
+    #[test]
+    fn the_form_prefilter_admits_every_form() {
+        assert!(FORM_KEYS.is_some());
+        let fillers = [
+            "",
+            "あ",
+            "ミナト精工",
+            "abc",
+            "株",
+            "社会",
+            "(",
+            "0123456789abcdefghij",
+        ];
+        for f in FORMS.iter() {
+            for a in fillers {
+                for b in fillers {
+                    let t = format!("{a}{f}{b}");
+                    assert!(may_hold_form(&t), "{t:?}");
+                    assert!(has_form(&t), "{t:?}");
+                }
+            }
+        }
+        for t in [
+            "",
+            "ミナト精工",
+            "あいうえおかきくけこさしすせそたちつてと",
+            "abc",
+        ] {
+            assert_eq!(has_form(t), FORM_IN_NAME.is_match(t), "{t:?}");
+        }
     }
 
     #[test]

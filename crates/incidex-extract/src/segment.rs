@@ -173,17 +173,7 @@ fn is_heading_trimmed(text: &str, lines: &[Line], i: usize, s: &str) -> bool {
 /// A bulleted news item of a digest (`・11日、X社が…と発表した。`): a bullet and
 /// at least one whole sentence. Each item is a section of its own.
 pub fn is_news_item(line: &str) -> bool {
-    // The bullets' UTF-8: `-`, `*`, `・` E3 83 BB, `•` E2 80 A2, `●` E2 97 8F,
-    // `○` E2 97 8B, `◆` E2 97 86, `◇` E2 97 87, `▼` E2 96 BC.
-    let bullet = matches!(
-        line.as_bytes(),
-        [b'-' | b'*', ..]
-            | [0xE3, 0x83, 0xBB, ..]
-            | [0xE2, 0x80, 0xA2, ..]
-            | [0xE2, 0x97, 0x8F | 0x8B | 0x86 | 0x87, ..]
-            | [0xE2, 0x96, 0xBC, ..]
-    );
-    if !bullet {
+    if !starts_with_bullet(line) {
         return false;
     }
     let Some(rest) = line.strip_prefix(['・', '•', '●', '○', '◆', '◇', '-', '*', '▼'])
@@ -195,11 +185,20 @@ pub fn is_news_item(line: &str) -> bool {
         && chars_up_to(rest, 30) >= 30
 }
 
-/// Whether `line` starts with the first byte of a bullet of [`is_news_item`]
-/// (`-`, `*`, `E2`, `E3`): most lines do not, and need no call.
+/// Whether `line` starts with a bullet of [`is_news_item`], read from its
+/// UTF-8: `-`, `*`, `・` E3 83 BB, `•` E2 80 A2, `●` E2 97 8F, `○` E2 97 8B,
+/// `◆` E2 97 86, `◇` E2 97 87, `▼` E2 96 BC. Most lines do not (a line of
+/// kana starts with `E3` too), and need no call.
 #[inline]
-fn starts_like_bullet(line: &str) -> bool {
-    matches!(line.as_bytes().first(), Some(b'-' | b'*' | 0xE2 | 0xE3))
+fn starts_with_bullet(line: &str) -> bool {
+    matches!(
+        line.as_bytes(),
+        [b'-' | b'*', ..]
+            | [0xE3, 0x83, 0xBB, ..]
+            | [0xE2, 0x80, 0xA2, ..]
+            | [0xE2, 0x97, 0x8F | 0x8B | 0x86 | 0x87, ..]
+            | [0xE2, 0x96, 0xBC, ..]
+    )
 }
 
 /// A section: a heading line (if any) and the text after it up to the next heading.
@@ -231,7 +230,7 @@ pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
             continue;
         }
         let line = trim(&text[l.start..l.end]);
-        let news_item = cur.is_some() && starts_like_bullet(line) && is_news_item(line);
+        let news_item = cur.is_some() && starts_with_bullet(line) && is_news_item(line);
         if news_item || is_heading_trimmed(text, &all, i, line) {
             // A heading line is the section's heading; a news item has none.
             let heading_end = if news_item { l.start } else { l.end };
