@@ -411,8 +411,10 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
         start += cut;
     }
     let raw = head[start..end].trim_start_matches(['(', ')']);
-    let raw = raw.trim_end_matches('(');
+    // The start counts back from `end` over the untrimmed run: a `(` trimmed
+    // off the end must not move it into the middle of a character.
     let s = end - raw.len();
+    let raw = raw.trim_end_matches('(');
     clean_name(raw).map(|n| (s, n))
 }
 
@@ -650,6 +652,23 @@ mod tests {
 
     fn names(t: &str) -> Vec<String> {
         company_names(t).into_iter().map(|h| h.name).collect()
+    }
+
+    #[test]
+    fn a_name_before_an_open_bracket_starts_where_it_is_written() {
+        // The `(` after the name is trimmed; the start must still be the name's own.
+        let text = "2 金融 誤送信テスト商事(";
+        let (start, name) = name_before(text, text.len()).expect("a name");
+        assert_eq!(name, "誤送信テスト商事");
+        assert_eq!(&text[start..start + name.len()], name);
+        // The whole notice-like line that found it extracts without a panic.
+        let ex = crate::Extractor::builtin().expect("built-in lexicons");
+        let records = ex.extract(
+            "t",
+            "2 金融 誤送信テスト商事(、公表",
+            &crate::Options::default(),
+        );
+        assert!(records.iter().all(|r| r.span[0] <= r.span[1]));
     }
 
     #[test]
