@@ -1,9 +1,7 @@
 //! Compiled lexicons: one Aho-Corasick automaton per dimension.
 
 use crate::{LexiconError, LexiconFile};
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::nfa::contiguous;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 /// The tag of a shield: a cue that matches (and so hides the shorter cues
@@ -95,244 +93,469 @@ fn leftmost_longest<'a>(
 
 /// How many states of the automaton nearest its root get a full row of
 /// transitions. The text spends most of its time in these states (a match
-/// of a character or two); deeper states follow the automaton itself.
-/// With the built-in lexicons (148 columns) 4,096 rows take about 2.4 MB;
-/// 8,192 and 16,384 rows leave fewer bytes to the automaton and save
-/// instructions but, measured on the example corpus, not time (the bigger
-/// table misses the caches more), and cost memory and start-up.
+/// of a character or two); deeper states get a short list of the edges that
+/// differ from a tabled state's row. With the built-in lexicons (123
+/// columns) 4,096 rows take 2 MB.
 const TABLED_STATES: usize = 4096;
 
-/// Flag of a table entry: the next state has no row; the rest is its state id.
-const UNTABLED: u32 = 1 << 31;
-/// Flag of a table entry: the next state has a row but is a match (or dead)
-/// state; the rest is the row's offset.
+/// Flag of a state's code: the state has no row, and the rest is its
+/// record's number; without it, the rest is the offset of its row in
+/// `Scanner::table`.
+const SPARSE: u32 = 1 << 31;
+/// Flag of a state's code: the state is a match state.
 const STOPS: u32 = 1 << 30;
-/// `row_of` of a state without a row.
-const NO_ROW: u32 = u32::MAX;
+/// The offset bits of a state's code.
+const OFFSET: u32 = STOPS - 1;
+/// The first edge of a record without edges: its key is no column.
+const NO_EDGE: u64 = u64::MAX;
 
-/// An overlapping Aho-Corasick scan: a contiguous NFA (small and quick to
-/// build) whose states nearest the root also get a row of transitions, as in
-/// a DFA, so that most bytes cost one lookup instead of a walk along failure
-/// links. It reports exactly what the NFA's overlapping search does, in the
-/// same order.
+/// An overlapping Aho-Corasick scan, built here rather than by the
+/// `aho-corasick` crate so that every state costs little: the states nearest
+/// the root get a row of transitions, as in a DFA, and each other state a
+/// record of the few edges in which it differs from the nearest tabled state
+/// on its failure path (its own trie edges and those of the untabled states
+/// between), so that every byte costs one lookup, or a short list and one
+/// lookup, instead of a walk along failure links. It reports exactly what
+/// the crate's overlapping search does, in the same order (the tests compare
+/// the two).
 #[derive(Debug, Clone)]
 struct Scanner {
-    nfa: contiguous::NFA,
-    start: StateID,
-    /// The column of each byte in `table`; column 0 stands for every byte no
-    /// pattern holds (any state goes back to the start on those).
+    /// The column of each byte in `table` (the two cases of an ASCII letter
+    /// share one); column 0 stands for every byte no pattern holds (any state
+    /// goes back to the start on those).
     column: [u32; 256],
+    /// Columns of a row, plus one slot at its end: the row's match list.
     stride: usize,
-    /// The row of each tabled state, by state id; `NO_ROW` for the others.
-    row_of: Vec<u32>,
-    /// The state of each row.
-    row_state: Vec<StateID>,
-    /// Row after row, the next state on each column: the next row's offset
-    /// in `table`, with the `STOPS` flag when it is a match, or the state id
-    /// with the `UNTABLED` flag.
+    /// Row after row, the code of the next state on each column; padded to
+    /// a power of two, so that an index masked with `len - 1` is in range
+    /// (and the compiler drops the check in the scan loop).
     table: Vec<u32>,
+    /// Per state without a row, by record number: the edge the text most
+    /// often follows, its own (first) one, as `column << 32 | code`, or
+    /// `NO_EDGE`; padded with `NO_EDGE` to a power of two, as `table` is.
+    first_edge: Vec<u64>,
+    /// Per state without a row: the rest of its record.
+    records: Vec<Record>,
+    /// The other edges of the records: `(column, code)`.
+    more_edges: Vec<(u32, u32)>,
+    /// Match lists, each `(count, 0)` and then `count` times `(pattern, length)`.
+    matches: Vec<(u32, u32)>,
+    /// The start state's match list (an empty pattern), if it has one.
+    start_matches: Option<u32>,
 }
 
-impl Scanner {
-    fn build(patterns: &[String]) -> Result<Self, String> {
-        let nfa = contiguous::Builder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(patterns)
-            .map_err(|e| e.to_string())?;
-        let start = nfa.start_state(Anchored::No).map_err(|e| e.to_string())?;
-        if nfa.memory_usage() / 4 >= STOPS as usize {
-            // State ids must leave the two flag bits of a table entry free.
-            return Err("lexicon automaton too large".into());
-        }
-        let (column, columns) = byte_columns(patterns);
-        let mut scanner = Scanner {
-            row_of: vec![NO_ROW; nfa.memory_usage() / 4 + 1],
-            nfa,
-            start,
-            column,
-            stride: columns.len(),
-            row_state: Vec::new(),
-            table: Vec::new(),
+/// What a state without a row does besides its first edge.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    /// The offset of the row of the tabled state that it goes where
+    /// it goes on columns it has no edge for.
+    fallback: u32,
+    /// Its match list.
+    list: u32,
+    /// Its other edges: `more_edges[more_from..more_from + more_len]`.
+    more_from: u32,
+    more_len: u32,
+}
+
+/// The trie of the patterns (over columns, so ASCII case-insensitive) with
+/// its failure links and match lists, as the `aho-corasick` crate's NFA
+/// builder makes it.
+struct Trie {
+    /// Per state: its children, by column.
+    children: Vec<Vec<(u8, u32)>>,
+    /// Per state: the patterns it reports, in the crate's order.
+    lists: Vec<Vec<u32>>,
+    fail: Vec<u32>,
+    /// The states, breadth first (the start state first).
+    order: Vec<u32>,
+}
+
+impl Trie {
+    const START: u32 = 0;
+
+    fn build(patterns: &[String], column: &[u32; 256]) -> Self {
+        let mut trie = Trie {
+            children: vec![Vec::new()],
+            lists: vec![Vec::new()],
+            fail: Vec::new(),
+            order: Vec::new(),
         };
-        let next = scanner.rows_near_root(&columns, TABLED_STATES);
-        scanner.table = next.iter().map(|&sid| scanner.entry(sid)).collect();
-        Ok(scanner)
+        for (pid, p) in patterns.iter().enumerate() {
+            let mut at = Self::START;
+            for b in p.bytes() {
+                let col = column[usize::from(b)] as u8;
+                at = match trie.child(at, col) {
+                    Some(next) => next,
+                    None => trie.add_child(at, col),
+                };
+            }
+            if let Some(list) = trie.lists.get_mut(at as usize) {
+                list.push(pid as u32);
+            }
+        }
+        for kids in &mut trie.children {
+            // Columns are numbered in the order of their first byte: the
+            // crate visits edges in byte order.
+            kids.sort_unstable();
+        }
+        trie.link_failures();
+        trie
     }
 
-    /// Gives the start state and the trie states nearest it (breadth first, up
-    /// to `limit`) a row each, and returns the rows: the next state of each
-    /// row's state on each column, failure links followed. Built as a DFA is:
-    /// a state's missing edge leads where its failure state's does, and the
-    /// failure state, being shorter, already has its row.
-    fn rows_near_root(&mut self, columns: &[u8], limit: usize) -> Vec<StateID> {
-        let stride = columns.len();
-        let mut next: Vec<StateID> = Vec::new();
-        // The failure state of each row's state.
-        let mut fail: Vec<StateID> = vec![self.start];
-        if !self.add_state_row(self.start) {
-            return next;
-        }
-        let mut row = 0;
-        while row < self.row_state.len() {
-            let sid = self.row_state[row];
-            let fail_row = self.row_of_state(fail[row]).unwrap_or(0);
-            for (c, &byte) in columns.iter().enumerate() {
-                let child = if c == 0 {
-                    // No pattern holds this byte: no edge from any state.
-                    None
-                } else if sid == self.start {
-                    Some(self.nfa.next_state(Anchored::No, sid, byte)).filter(|&t| t != self.start)
-                } else {
-                    // The trie's own edge: no failure links followed.
-                    Some(self.nfa.next_state(Anchored::Yes, sid, byte))
-                        .filter(|&t| !self.nfa.is_dead(t))
-                };
-                let failed = if sid == self.start {
-                    self.start
-                } else {
-                    next[fail_row * stride + c]
-                };
-                match child {
-                    Some(t) => {
-                        next.push(t);
-                        if self.row_state.len() < limit
-                            && self.row_of_state(t).is_none()
-                            && self.add_state_row(t)
-                        {
-                            // The child's failure state: where the parent's failure state goes.
-                            fail.push(failed);
-                        }
-                    }
-                    None => next.push(failed),
-                }
-            }
-            row += 1;
+    fn child(&self, state: u32, col: u8) -> Option<u32> {
+        let kids = self.children.get(state as usize)?;
+        kids.iter().find(|&&(c, _)| c == col).map(|&(_, s)| s)
+    }
+
+    fn add_child(&mut self, state: u32, col: u8) -> u32 {
+        let next = self.children.len() as u32;
+        self.children.push(Vec::new());
+        self.lists.push(Vec::new());
+        if let Some(kids) = self.children.get_mut(state as usize) {
+            kids.push((col, next));
         }
         next
     }
 
-    /// Gives state `sid` the next row; false when its id is out of range.
-    fn add_state_row(&mut self, sid: StateID) -> bool {
-        let Some(slot) = self.row_of.get_mut(sid.as_usize()) else {
-            return false;
-        };
-        *slot = self.row_state.len() as u32;
-        self.row_state.push(sid);
-        true
-    }
-
-    fn row_of_state(&self, sid: StateID) -> Option<usize> {
-        match self.row_of.get(sid.as_usize()) {
-            Some(&row) if row != NO_ROW => Some(row as usize),
-            _ => None,
-        }
-    }
-
-    /// The table entry that leads to state `sid`.
-    fn entry(&self, sid: StateID) -> u32 {
-        match self.row_of.get(sid.as_usize()) {
-            Some(&row) if row != NO_ROW => {
-                let offset = row * self.stride as u32;
-                if self.stops(sid) {
-                    offset | STOPS
-                } else {
-                    offset
-                }
+    /// Where `state` goes on `col`, failure links followed.
+    fn next(&self, mut state: u32, col: u8) -> u32 {
+        loop {
+            if let Some(next) = self.child(state, col) {
+                return next;
             }
-            _ => sid.as_u32() | UNTABLED,
+            if state == Self::START {
+                return Self::START;
+            }
+            state = self
+                .fail
+                .get(state as usize)
+                .copied()
+                .unwrap_or(Self::START);
         }
     }
 
-    /// A state where the scan must look: a match, or the dead end.
-    fn stops(&self, sid: StateID) -> bool {
-        self.nfa.is_match(sid) || self.nfa.is_dead(sid)
+    /// Failure links and match lists, breadth first, as the crate's
+    /// standard (non-leftmost) builder sets them: a state's list is its own
+    /// patterns, then its failure state's list as it is when the state is
+    /// queued, then (an empty pattern) the start state's.
+    fn link_failures(&mut self) {
+        self.fail = vec![Self::START; self.children.len()];
+        let mut queue = std::collections::VecDeque::new();
+        queue.extend(self.children[0].iter().map(|&(_, s)| s));
+        self.order.push(Self::START);
+        while let Some(id) = queue.pop_front() {
+            self.order.push(id);
+            for k in 0..self.children[id as usize].len() {
+                let (col, next) = self.children[id as usize][k];
+                let fail = self.next(self.fail[id as usize], col);
+                self.fail[next as usize] = fail;
+                let inherited = self.lists[fail as usize].clone();
+                self.lists[next as usize].extend(inherited);
+                queue.push_back(next);
+            }
+            let from_start = self.lists[0].clone();
+            self.lists[id as usize].extend(from_start);
+        }
+    }
+}
+
+impl Scanner {
+    fn build(patterns: &[String]) -> Result<Self, String> {
+        Self::build_with_rows(patterns, TABLED_STATES)
+    }
+
+    /// A scanner whose first `rows` states (breadth first) get a row.
+    fn build_with_rows(patterns: &[String], rows: usize) -> Result<Self, String> {
+        let (column, columns) = byte_columns(patterns);
+        let trie = Trie::build(patterns, &column);
+        let stride = columns + 1;
+        let tabled = rows.clamp(1, trie.order.len());
+        // Rows for the states nearest the start: the text is most often in them.
+        let layout = &trie.order;
+        let untabled = trie.order.len() - tabled;
+        if tabled.saturating_mul(stride) >= OFFSET as usize || untabled >= OFFSET as usize {
+            return Err("lexicon automaton too large".into());
+        }
+        // Each state's code: rows first, then records.
+        let mut code = vec![0u32; trie.children.len()];
+        let mut is_tabled = vec![false; trie.children.len()];
+        for (i, &s) in layout.iter().enumerate() {
+            if i < tabled {
+                code[s as usize] = (i * stride) as u32;
+                is_tabled[s as usize] = true;
+            } else {
+                code[s as usize] = (i - tabled) as u32 | SPARSE;
+            }
+        }
+        let mut matches = Vec::new();
+        let mut list_of = vec![0u32; trie.children.len()];
+        for (s, list) in trie.lists.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            list_of[s] = matches.len() as u32;
+            matches.push((list.len() as u32, 0));
+            for &pid in list {
+                let len = patterns.get(pid as usize).map_or(0, |p| p.len()) as u32;
+                matches.push((pid, len));
+            }
+            code[s] |= STOPS;
+        }
+        let mut scanner = Scanner {
+            column,
+            stride,
+            table: table_rows(&trie, &layout[..tabled], &code, &list_of, columns),
+            first_edge: Vec::with_capacity(untabled),
+            records: Vec::with_capacity(untabled),
+            more_edges: Vec::new(),
+            matches,
+            start_matches: (!trie.lists[0].is_empty()).then_some(list_of[0]),
+        };
+        for &s in layout.iter().skip(tabled) {
+            let (edges, fallback) = edges_to_fallback(&trie, &is_tabled, s);
+            let (first, more) = match edges.split_first() {
+                Some((&(col, next), more)) => {
+                    (u64::from(col) << 32 | u64::from(code[next as usize]), more)
+                }
+                None => (NO_EDGE, &[][..]),
+            };
+            scanner.first_edge.push(first);
+            scanner.records.push(Record {
+                fallback: code[fallback as usize] & OFFSET,
+                list: list_of[s as usize],
+                more_from: scanner.more_edges.len() as u32,
+                more_len: more.len() as u32,
+            });
+            scanner.more_edges.extend(
+                more.iter()
+                    .map(|&(col, next)| (u32::from(col), code[next as usize])),
+            );
+        }
+        let padded = scanner.first_edge.len().next_power_of_two();
+        scanner.first_edge.resize(padded, NO_EDGE);
+        Ok(scanner)
+    }
+
+    /// The size of the tables in bytes.
+    #[cfg(test)]
+    fn memory_usage(&self) -> usize {
+        4 * self.table.len()
+            + 8 * self.first_edge.len()
+            + std::mem::size_of::<Record>() * self.records.len()
+            + 8 * (self.more_edges.len() + self.matches.len())
     }
 
     /// Calls `f(pattern, start, end)` for every match in `text`, overlapping
     /// ones included, ordered by end and then as the automaton lists them.
     fn for_each_match(&self, text: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-        let nfa = &self.nfa;
-        let mut report = |sid: StateID, end: usize| {
-            for i in 0..nfa.match_len(sid) {
-                let pid = nfa.match_pattern(sid, i);
-                let len = nfa.pattern_len(pid);
-                f(pid.as_usize(), end - len, end);
-            }
-        };
-        if nfa.is_match(self.start) {
-            report(self.start, 0);
+        if let Some(list) = self.start_matches {
+            self.report(list, 0, &mut f);
         }
-        // The state is a row offset while it has a row, else an NFA state.
-        let mut offset: u32 = self.entry(self.start) & !STOPS;
-        let mut sid = self.start;
+        let mut state: u32 = 0;
         // The byte after the last one read.
         let mut at = 0;
-        while at < text.len() {
-            if offset & UNTABLED == 0 {
-                // From row to row until a state that stops or has no row.
-                let e = loop {
-                    let Some(&byte) = text.get(at) else {
-                        return;
-                    };
-                    at += 1;
-                    let col = self.column[usize::from(byte)];
-                    let e = self
-                        .table
-                        .get((offset + col) as usize)
-                        .copied()
-                        .unwrap_or(UNTABLED);
-                    if e & (UNTABLED | STOPS) != 0 {
-                        break e;
-                    }
-                    offset = e;
-                };
-                if e & UNTABLED != 0 {
-                    sid = StateID::new_unchecked((e & !UNTABLED) as usize);
-                    offset = UNTABLED;
-                } else {
-                    offset = e & !STOPS;
-                    sid = self.row_state[offset as usize / self.stride];
-                }
+        while let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+            let (read, next) = if state & SPARSE == 0 {
+                self.run_rows(state & OFFSET, rest)
             } else {
-                sid = nfa.next_state(Anchored::No, sid, text[at]);
-                at += 1;
-                offset = self.entry(sid) & !STOPS;
+                self.run_records((state & OFFSET) as usize, rest)
+            };
+            at += read;
+            state = next;
+            if state & STOPS != 0 {
+                let list = self.match_list(state);
+                self.report(list, at, &mut f);
             }
-            if nfa.is_dead(sid) {
-                return;
+        }
+    }
+
+    /// From row to row along `text` from the tabled state at `offset`, until
+    /// a state that stops or has no row: returns how many bytes were read
+    /// and that state's code (or the last state's, at the end of the text).
+    /// Four bytes a round, for fewer loop tests.
+    #[inline]
+    fn run_rows(&self, mut offset: u32, text: &[u8]) -> (usize, u32) {
+        let table = self.table.as_slice();
+        let mask = table.len().wrapping_sub(1);
+        let column = &self.column;
+        let next = |offset: u32, byte: u8| {
+            let at = (offset + column[usize::from(byte)]) as usize & mask;
+            table.get(at).copied().unwrap_or(0)
+        };
+        let mut quads = text.chunks_exact(4);
+        for (n, quad) in (&mut quads).enumerate() {
+            let Ok(quad) = <[u8; 4]>::try_from(quad) else {
+                break;
+            };
+            for (k, byte) in quad.into_iter().enumerate() {
+                offset = next(offset, byte);
+                if offset & (SPARSE | STOPS) != 0 {
+                    return (4 * n + k + 1, offset);
+                }
             }
-            if nfa.is_match(sid) {
-                report(sid, at);
+        }
+        let done = text.len() - quads.remainder().len();
+        for (k, &byte) in quads.remainder().iter().enumerate() {
+            offset = next(offset, byte);
+            if offset & (SPARSE | STOPS) != 0 {
+                return (done + k + 1, offset);
             }
+        }
+        (text.len(), offset)
+    }
+
+    /// From record to record along `text` from the state without a row whose
+    /// record is number `rec`, until a state that stops or has a row:
+    /// returns how many bytes were read and that state's code (or the last
+    /// state's, at the end of the text).
+    #[inline]
+    fn run_records(&self, mut rec: usize, text: &[u8]) -> (usize, u32) {
+        let first_edge = self.first_edge.as_slice();
+        let mask = first_edge.len().wrapping_sub(1);
+        let column = &self.column;
+        for (i, &byte) in text.iter().enumerate() {
+            let col = column[usize::from(byte)];
+            let edge = first_edge.get(rec & mask).copied().unwrap_or(NO_EDGE);
+            let next = if (edge >> 32) as u32 == col {
+                edge as u32
+            } else {
+                self.off_first_edge(rec, col)
+            };
+            if next & (SPARSE | STOPS) != SPARSE {
+                return (i + 1, next);
+            }
+            rec = (next & OFFSET) as usize;
+        }
+        (text.len(), rec as u32 | SPARSE)
+    }
+
+    /// The code of the state that state `state` goes to on `byte`.
+    #[cfg(test)]
+    fn step(&self, state: u32, byte: u8) -> u32 {
+        let text = [byte];
+        let (_, next) = if state & SPARSE == 0 {
+            self.run_rows(state & OFFSET, &text)
+        } else {
+            self.run_records((state & OFFSET) as usize, &text)
+        };
+        next
+    }
+
+    /// Where the state without a row whose record is number `rec` goes on
+    /// column `col`, when that is not its first edge.
+    fn off_first_edge(&self, rec: usize, col: u32) -> u32 {
+        let Some(r) = self.records.get(rec) else {
+            return 0;
+        };
+        let from = r.more_from as usize;
+        let more = self
+            .more_edges
+            .get(from..from + r.more_len as usize)
+            .unwrap_or(&[]);
+        match more.iter().find(|&&(key, _)| key == col) {
+            Some(&(_, next)) => next,
+            None => {
+                let at = (r.fallback + col) as usize;
+                self.table.get(at).copied().unwrap_or(0)
+            }
+        }
+    }
+
+    /// Where the match list of a match state's code is.
+    fn match_list(&self, state: u32) -> u32 {
+        let offset = (state & OFFSET) as usize;
+        if state & SPARSE == 0 {
+            self.table
+                .get(offset + self.stride - 1)
+                .copied()
+                .unwrap_or(0)
+        } else {
+            self.records.get(offset).map_or(0, |r| r.list)
+        }
+    }
+
+    fn report(&self, list: u32, end: usize, f: &mut impl FnMut(usize, usize, usize)) {
+        let list = list as usize;
+        let count = self.matches.get(list).map_or(0, |&(n, _)| n as usize);
+        for &(pid, len) in self.matches.get(list + 1..list + 1 + count).unwrap_or(&[]) {
+            f(pid as usize, end.saturating_sub(len as usize), end);
         }
     }
 }
 
+/// The rows of the `tabled` states: the code of the next state on each
+/// column, failure links followed, then the state's match list; padded with
+/// the start state's code to a power of two. Built as a DFA is: a state's
+/// missing edge leads where its failure state's does, and the failure state,
+/// being shallower, already has its row when it has one.
+fn table_rows(
+    trie: &Trie,
+    tabled: &[u32],
+    code: &[u32],
+    list_of: &[u32],
+    columns: usize,
+) -> Vec<u32> {
+    let stride = columns + 1;
+    let mut table = vec![0u32; (tabled.len() * stride).next_power_of_two()];
+    for (row, &s) in tabled.iter().enumerate() {
+        let base = row * stride;
+        let fail = trie.fail.get(s as usize).copied().unwrap_or(Trie::START);
+        let fail_code = code.get(fail as usize).copied().unwrap_or(SPARSE);
+        for col in 0..columns {
+            table[base + col] = match trie.child(s, col as u8) {
+                Some(child) => code[child as usize],
+                None if s == Trie::START => code[Trie::START as usize],
+                None if fail_code & SPARSE == 0 => table[(fail_code & OFFSET) as usize + col],
+                None => code[trie.next(fail, col as u8) as usize],
+            };
+        }
+        table[base + columns] = list_of[s as usize];
+    }
+    table
+}
+
+/// The edges of untabled state `s` and of the untabled states on its failure
+/// path (the first one's edge wins on a column), and the tabled state that
+/// path reaches: where `s` goes on any other column.
+fn edges_to_fallback(trie: &Trie, is_tabled: &[bool], s: u32) -> (Vec<(u8, u32)>, u32) {
+    let mut edges: Vec<(u8, u32)> = Vec::new();
+    let mut at = s;
+    while !is_tabled.get(at as usize).copied().unwrap_or(true) {
+        for &(col, next) in trie.children.get(at as usize).map_or(&[][..], |k| k) {
+            if !edges.iter().any(|&(c, _)| c == col) {
+                edges.push((col, next));
+            }
+        }
+        at = trie.fail.get(at as usize).copied().unwrap_or(Trie::START);
+    }
+    (edges, at)
+}
+
 /// The columns of a transition table for `patterns` matched ASCII
-/// case-insensitively: one for each byte some pattern holds (in either case),
-/// and column 0 for all other bytes. Returns each byte's column and a byte of each column.
-fn byte_columns(patterns: &[String]) -> ([u32; 256], Vec<u8>) {
+/// case-insensitively: one for each byte some pattern holds (the two cases
+/// of a letter share one), numbered in the order of their first byte, and
+/// column 0 for all other bytes. Returns each byte's column and the number
+/// of columns.
+fn byte_columns(patterns: &[String]) -> ([u32; 256], usize) {
     let mut used = [false; 256];
     for p in patterns {
         for b in p.bytes() {
-            used[usize::from(b)] = true;
             used[usize::from(b.to_ascii_lowercase())] = true;
-            used[usize::from(b.to_ascii_uppercase())] = true;
         }
     }
     let mut column = [0u32; 256];
-    // Column 0's byte is one no pattern holds, when there is one.
-    let unused = (0..=255u8).find(|&b| !used[usize::from(b)]);
-    let mut columns = vec![unused.unwrap_or(0)];
+    let mut columns = 1;
     for b in 0..=255u8 {
-        if used[usize::from(b)] || unused.is_none() {
-            column[usize::from(b)] = columns.len() as u32;
-            columns.push(b);
+        let folded = usize::from(b.to_ascii_lowercase());
+        if used[folded] {
+            if column[folded] == 0 {
+                column[folded] = columns;
+                columns += 1;
+            }
+            column[usize::from(b)] = column[folded];
         }
     }
-    (column, columns)
+    (column, columns as usize)
 }
 
 /// All dimensions in one automaton: one pass over a text finds every match of
@@ -361,6 +584,9 @@ struct Owner {
     target: u32,
     /// A `cues` pattern: kept when the text is written exactly as it.
     every: bool,
+    /// A `cues` pattern with an ASCII letter: only then can a match (which
+    /// ignores ASCII case) be written otherwise than the pattern.
+    cased: bool,
     /// The pattern starts (ends) with an ASCII letter or digit: no ASCII
     /// letter or digit may touch it there.
     ascii_start: bool,
@@ -371,7 +597,7 @@ impl Owner {
     /// Whether a match of pattern `pattern` at `[start, end)` of `text` is kept.
     fn keeps(&self, text: &[u8], start: usize, end: usize, pattern: &str) -> bool {
         if self.every {
-            return text.get(start..end) == Some(pattern.as_bytes());
+            return !self.cased || text.get(start..end) == Some(pattern.as_bytes());
         }
         // A match starts and ends on characters (the patterns are whole
         // UTF-8), so the byte before it is the last byte of the character
@@ -411,6 +637,7 @@ impl Combined {
                     dim: d as u32,
                     target: t as u32,
                     every: *every,
+                    cased: *every && p.bytes().any(|b| b.is_ascii_alphabetic()),
                     ascii_start: tg.ascii_start,
                     ascii_end: tg.ascii_end,
                 });
@@ -715,6 +942,9 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::nfa::contiguous;
+    use aho_corasick::Anchored;
 
     fn builtin_patterns() -> Vec<String> {
         let mut patterns = Vec::new();
@@ -762,25 +992,60 @@ mod tests {
         out
     }
 
-    #[test]
-    fn rows_hold_the_automaton_transitions() {
-        let patterns = builtin_patterns();
-        let scanner = Scanner::build(&patterns).expect("scanner");
-        assert!(scanner.row_state.len() > 1);
-        for (row, &sid) in scanner.row_state.iter().enumerate() {
-            for byte in 0..=255u8 {
-                let want = scanner.nfa.next_state(Anchored::No, sid, byte);
-                let e = scanner.table
-                    [row * scanner.stride + scanner.column[usize::from(byte)] as usize];
-                let got = if e & UNTABLED != 0 {
-                    StateID::new_unchecked((e & !UNTABLED) as usize)
-                } else {
-                    scanner.row_state[(e & !STOPS) as usize / scanner.stride]
-                };
-                assert_eq!(got, want, "row {row} byte {byte}");
-                assert_eq!(e & STOPS != 0, e & UNTABLED == 0 && scanner.stops(want));
-            }
+    /// The patterns a state's code reports, in order.
+    fn listed(scanner: &Scanner, state: u32) -> Vec<usize> {
+        let mut got = Vec::new();
+        if state & STOPS != 0 {
+            scanner.report(scanner.match_list(state), 0, &mut |p, _, _| got.push(p));
         }
+        got
+    }
+
+    /// Step by step, the scanner is in a state that reports what the crate's
+    /// automaton's state reports, whether the state has a row or not.
+    fn assert_steps_like_the_automaton(patterns: &[String], rows: usize, text: &str) {
+        let scanner = Scanner::build_with_rows(patterns, rows).expect("scanner");
+        let nfa = contiguous::Builder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .expect("nfa");
+        let mut sid = nfa.start_state(Anchored::No).expect("start");
+        let mut state = 0;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            sid = nfa.next_state(Anchored::No, sid, byte);
+            state = scanner.step(state, byte);
+            let want: Vec<usize> = if nfa.is_match(sid) {
+                (0..nfa.match_len(sid))
+                    .map(|i| nfa.match_pattern(sid, i).as_usize())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            assert_eq!(listed(&scanner, state), want, "rows {rows} byte {at}");
+        }
+    }
+
+    #[test]
+    fn states_report_what_the_automaton_states_report() {
+        let patterns = builtin_patterns();
+        for (seed, rows) in [
+            (1, TABLED_STATES),
+            (2, 1),
+            (3, 64),
+            (4, 1000),
+            (5, usize::MAX),
+        ] {
+            let text = mixed_text(&patterns, seed, 300);
+            assert_steps_like_the_automaton(&patterns, rows, &text);
+        }
+        let scanner = Scanner::build(&patterns).expect("scanner");
+        assert!(scanner.table.len() > scanner.stride);
+        eprintln!(
+            "built-in scanner: {} columns, {} bytes",
+            scanner.stride - 1,
+            scanner.memory_usage()
+        );
     }
 
     #[test]
@@ -933,26 +1198,34 @@ mod tests {
 
     #[test]
     fn a_small_table_falls_back_to_the_automaton() {
-        let patterns: Vec<String> = ["ab", "abc", "bcd", "情報", "個人情報", "b"]
+        let patterns: Vec<String> = ["ab", "abc", "bcd", "情報", "個人情報", "b", "AB", "c"]
             .iter()
             .map(|s| s.to_string())
             .collect();
         let ac = overlapping_automaton(&patterns, aho_corasick::AhoCorasickKind::ContiguousNFA)
             .expect("automaton");
-        let text = "xABCD 個人情報の情報 abcabd";
+        let text = "xABCD 個人情報の情報 abcabd aBc";
         let want: Vec<(usize, usize, usize)> = ac
             .find_overlapping_iter(text)
             .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
             .collect();
-        for limit in [1, 2, 3, 5, 100] {
-            let mut scanner = Scanner::build(&patterns).expect("scanner");
-            scanner.row_of.iter_mut().for_each(|r| *r = NO_ROW);
-            scanner.row_state.clear();
-            let next = scanner.rows_near_root(&byte_columns(&patterns).1, limit);
-            scanner.table = next.iter().map(|&sid| scanner.entry(sid)).collect();
+        for limit in [0, 1, 2, 3, 5, 100] {
+            let scanner = Scanner::build_with_rows(&patterns, limit).expect("scanner");
             let mut got = Vec::new();
             scanner.for_each_match(text.as_bytes(), |p, s, e| got.push((p, s, e)));
             assert_eq!(got, want, "limit {limit}");
+            assert_steps_like_the_automaton(&patterns, limit, text);
+        }
+    }
+
+    #[test]
+    fn an_empty_pattern_lists_as_the_automaton_lists() {
+        let patterns: Vec<String> = ["", "ab", "b", "", "abc", "x"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for limit in [1, 2, 100] {
+            assert_steps_like_the_automaton(&patterns, limit, "abcxabxxbc");
         }
     }
 }
