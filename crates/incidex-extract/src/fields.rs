@@ -3,13 +3,11 @@
 use crate::dates::{resolve, DateHit, DateMention};
 use crate::text_index::Cue;
 use crate::Ctx;
-use aho_corasick::AhoCorasick;
 use incidex_model::{
     Action, Affected, Category, DataType, Money, Qualifier, Record, Sector, TimelineEvent, Vector,
     Vocabulary,
 };
 use once_cell::sync::Lazy;
-use std::collections::BTreeMap;
 
 /// The clause of the sentence `[a, b)` that holds `at`: a denial in another
 /// clause (`…可能性がありますが、流出は確認されておりません`) does not deny it. Clauses
@@ -37,7 +35,8 @@ pub struct Region {
 
 /// Category cues: the strongest cue per category; a cue in the title weighs 1.5×.
 pub fn categories(ctx: &Ctx, r: &Region) -> Vec<(Category, f32, usize, usize)> {
-    let mut best: BTreeMap<Category, (f32, usize, usize)> = BTreeMap::new();
+    // The few categories of a report in a list, not a map.
+    let mut v: Vec<(Category, f32, usize, usize)> = Vec::new();
     for m in ctx.lex_in("categories", r.start, r.end) {
         if m.tag == incidex_lexicon::NEG {
             continue;
@@ -48,15 +47,20 @@ pub fn categories(ctx: &Ctx, r: &Region) -> Vec<(Category, f32, usize, usize)> {
         let s = m.start;
         let in_title = s >= r.title.0 && s < r.title.1;
         let w = if in_title { m.weight * 1.5 } else { m.weight };
-        let e = best.entry(c).or_insert((0.0, s, m.end));
-        if w > e.0 {
-            *e = (w, s, m.end);
+        let e = match v.iter().position(|e| e.0 == c) {
+            Some(i) => &mut v[i],
+            None => {
+                v.push((c, 0.0, s, m.end));
+                let last = v.len() - 1;
+                &mut v[last]
+            }
+        };
+        if w > e.1 {
+            *e = (c, w, s, m.end);
         }
     }
-    let mut v: Vec<(Category, f32, usize, usize)> = best
-        .into_iter()
-        .map(|(c, (w, s, e))| (c, w, s, e))
-        .collect();
+    // In vocabulary order first, as a map by category would give them.
+    v.sort_by_key(|e| e.0);
     // Strongest first; among equals the vocabulary order (more specific causes first).
     v.sort_by(|a, b| {
         b.1.partial_cmp(&a.1)
@@ -150,48 +154,55 @@ fn what_before(text: &str, from: usize, at: usize) -> String {
         .rfind(['、', '。', '\n', '(', ',', ':'])
         .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
         .unwrap_or(0);
-    let w: String = head[start..]
-        .trim()
-        .chars()
+    let words = head[start..].trim();
+    // Its last 30 characters, as a slice: no string is built to be cut.
+    let w = words
+        .char_indices()
         .rev()
-        .take(30)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .nth(29)
+        .map_or(words, |(i, _)| &words[i..]);
     w.trim_end_matches(['最', '大', '約']).trim().to_string()
+}
+
+/// Words that make a count uncertain (`…の可能性があります`).
+const POSSIBLE_WORDS: [&str; 6] = [
+    "可能性",
+    "おそれ",
+    "恐れ",
+    "may have",
+    "possibly",
+    "potentially",
+];
+/// Words that confirm a count.
+const CONFIRMED_WORDS: [&str; 3] = ["確認", "判明", "confirmed"];
+
+/// `possible` when the sentence holds a word of uncertainty, else `confirmed`
+/// when it holds a word of confirmation. (A substring search per word: an
+/// automaton of the words reads Japanese text slower, their first bytes
+/// being those of most characters.)
+fn qualifier_of(sentence: &str) -> Option<Qualifier> {
+    if POSSIBLE_WORDS.iter().any(|w| sentence.contains(w)) {
+        Some(Qualifier::Possible)
+    } else if CONFIRMED_WORDS.iter().any(|w| sentence.contains(w)) {
+        Some(Qualifier::Confirmed)
+    } else {
+        None
+    }
 }
 
 pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
     for h in ctx.counts_in(r.start, r.end) {
-        let s = h.start;
-        let (a, b) = ctx.sentence_around(r.start, r.end, s);
-        let sentence = &text[a..b];
         if rec.affected.iter().any(|x| x.count == h.count) {
             continue;
         }
+        let s = h.start;
+        let (a, b) = ctx.sentence_around(r.start, r.end, s);
+        let sentence = &text[a..b];
         let qualifier = if h.max {
             Some(Qualifier::Max)
-        } else if [
-            "可能性",
-            "おそれ",
-            "恐れ",
-            "may have",
-            "possibly",
-            "potentially",
-        ]
-        .iter()
-        .any(|w| sentence.contains(w))
-        {
-            Some(Qualifier::Possible)
-        } else if ["確認", "判明", "confirmed"]
-            .iter()
-            .any(|w| sentence.contains(w))
-        {
-            Some(Qualifier::Confirmed)
         } else {
-            None
+            qualifier_of(sentence)
         };
         let (oa, ob) = ctx.norm.orig_span(s, h.end);
         rec.add_evidence("affected", h.count.to_string(), oa, ob);
@@ -264,15 +275,21 @@ pub fn fill_indicators(ctx: &Ctx, r: &Region, rec: &mut Record) {
 /// The disclosure cues of the date roles (lexicon `date_roles.toml`), for
 /// subject finding, which looks at a heading's sentence without the document's
 /// scan at hand.
-static DISCLOSURE_AC: Lazy<AhoCorasick> = Lazy::new(|| {
-    // A few literal words from a built-in file (its tests parse it).
-    AhoCorasick::new(crate::rule_words::words("date_roles.toml", "disclosure"))
-        .unwrap_or_else(|e| unreachable!("disclosure cues: {e}"))
+static DISCLOSURE_WORDS: Lazy<Vec<memchr::memmem::Finder<'static>>> = Lazy::new(|| {
+    // A few literal words from a built-in file (its tests parse it), each
+    // with its own vectorised search: an automaton of them reads Japanese
+    // text byte by byte, their first bytes being those of most characters.
+    crate::rule_words::words("date_roles.toml", "disclosure")
+        .into_iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
 });
 
 /// Whether a sentence tells of a disclosure (`…と発表した`, `…を公表`).
 pub(crate) fn tells_disclosure(sentence: &str) -> bool {
-    DISCLOSURE_AC.is_match(sentence)
+    DISCLOSURE_WORDS
+        .iter()
+        .any(|f| f.find(sentence.as_bytes()).is_some())
 }
 
 /// The place of a wire story's dateline, before its date: `TOKYO, `,
@@ -284,15 +301,23 @@ static DATELINE_PLACE: Lazy<regex::Regex> = Lazy::new(|| {
     .unwrap_or_else(|e| unreachable!("dateline pattern: {e}"))
 });
 
+/// The line `[start, end)` (without its line break) that holds `[from, to)`.
+fn line_around(text: &str, from: usize, to: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..from]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[to..]).map_or(text.len(), |i| to + i);
+    (start, end)
+}
+
 /// Whether a date stands alone on its line (a letterhead's `令和5年5月15日`)
 /// or opens a wire story (`TOKYO, March 4, 2024 - …`).
 fn is_date_line(text: &str, m: &DateMention) -> bool {
-    let ls = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
-    let le = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
+    let (ls, le) = line_around(text, m.start, m.end);
     let (before, after) = (&text[ls..m.start], &text[m.end..le]);
+    // The dash after a dateline is tested before the pattern before it.
     (before.trim().is_empty() && after.trim().is_empty())
-        || (DATELINE_PLACE.is_match(before)
-            && after.trim_start().starts_with(['-', '/', '(', '–', '—']))
+        || (after.trim_start().starts_with(['-', '/', '(', '–', '—'])
+            && DATELINE_PLACE.is_match(before))
 }
 
 /// Dates, the disclosure/occurrence/discovery roles and the timeline.
@@ -321,11 +346,16 @@ pub fn fill_dates(
     let mut discovered: Option<(bool, &DateMention)> = None;
     let mut occurred: Option<(&DateMention, &DateMention)> = None;
     let mut single: Option<&DateMention> = None;
+    // The sentence of each mention, asked by the roles and the timeline.
+    let sentences: Vec<(usize, usize)> = mentions
+        .iter()
+        .map(|m| ctx.sentence_around(r.start, r.end, m.start))
+        .collect();
     for (i, m) in mentions.iter().enumerate() {
         if cap.is_some_and(|c| m.date.key() > c.key() && m.explicit_year) {
             continue;
         }
-        let (a, b) = ctx.sentence_around(r.start, r.end, m.start);
+        let (a, b) = sentences[i];
         let sentence = &text[a..b];
         if let Some(f) = m.range_from {
             if occurred.is_none() && ctx.has_cue(Cue::Occurrence, a, b) {
@@ -399,31 +429,8 @@ pub fn fill_dates(
     }
     // A discovery told without its own date takes the date just before it
     // (`5月12日…送信しました。…ご連絡をいただき、誤りが判明しました。`).
-    let mut sentence_start = r.start;
-    let mut next_mention = 0;
-    for end in ctx.sentence_ends(r.start, r.end) {
-        // Mentions are in text order: skip those before this sentence.
-        while mentions
-            .get(next_mention)
-            .is_some_and(|m| m.start < sentence_start)
-        {
-            next_mention += 1;
-        }
-        let has_date = mentions.get(next_mention).is_some_and(|m| m.start < end);
-        if !has_date
-            && ctx.has_cue(Cue::DiscoveryStrong, sentence_start, end)
-            && !ctx.has_cue(Cue::DiscoveryDenied, sentence_start, end)
-        {
-            // Only when no sentence dates the discovery itself, and never the letterhead date.
-            let is_disclosure = |m: &DateMention| disclosed.is_some_and(|d| d.start == m.start);
-            let carried = mentions.iter().rev().find(|m| {
-                m.end <= sentence_start && m.start + 300 >= sentence_start && !is_disclosure(m)
-            });
-            if discovered.is_none() {
-                discovered = carried.map(|m| (true, m));
-            }
-        }
-        sentence_start = end;
+    if discovered.is_none() {
+        discovered = carried_discovery(ctx, r, &mentions, disclosed).map(|m| (true, m));
     }
     let ev = |rec: &mut Record, field: &str, m: &DateMention, iso: &str| {
         let (a, b) = ctx.norm.orig_span(m.start, m.end);
@@ -447,15 +454,18 @@ pub fn fill_dates(
         rec.dates.occurred_from = Some(from);
         rec.dates.occurred_to = Some(to);
     }
-    for m in &mentions {
+    for (i, m) in mentions.iter().enumerate() {
         if cap.is_some_and(|c| m.date.key() > c.key()) {
             continue;
         }
-        let iso = m.date.iso();
-        if date_line(m) || rec.timeline.iter().any(|t| t.date == iso) {
+        if date_line(m) {
             continue;
         }
-        let (a, b) = ctx.sentence_around(r.start, r.end, m.start);
+        let iso = m.date.iso();
+        if rec.timeline.iter().any(|t| t.date == iso) {
+            continue;
+        }
+        let (a, b) = sentences[i];
         let snippet = crate::text_index::first_chars(text[a..b].trim(), 100).to_string();
         ev(rec, "timeline", m, &iso);
         rec.timeline.push(TimelineEvent {
@@ -464,6 +474,49 @@ pub fn fill_dates(
         });
     }
     rec.timeline.sort_by(|a, b| a.date.cmp(&b.date));
+}
+
+/// The date of an undated discovery (`…ご連絡をいただき、誤りが判明しました。`):
+/// the mention just before the first sentence that tells a strong discovery,
+/// has no date of its own and is not denied; never the disclosure date.
+fn carried_discovery<'m>(
+    ctx: &Ctx,
+    r: &Region,
+    mentions: &'m [DateMention],
+    disclosed: Option<&DateMention>,
+) -> Option<&'m DateMention> {
+    // The sentences end within the region, at most a mark's length (3 bytes)
+    // past its end: without a strong discovery word there, no sentence can hold one.
+    if !ctx.has_cue(Cue::DiscoveryStrong, r.start, r.end.saturating_add(3)) {
+        return None;
+    }
+    let mut sentence_start = r.start;
+    let mut next_mention = 0;
+    for end in ctx.sentence_ends(r.start, r.end) {
+        // Mentions are in text order: skip those before this sentence.
+        while mentions
+            .get(next_mention)
+            .is_some_and(|m| m.start < sentence_start)
+        {
+            next_mention += 1;
+        }
+        let has_date = mentions.get(next_mention).is_some_and(|m| m.start < end);
+        if !has_date
+            && ctx.has_cue(Cue::DiscoveryStrong, sentence_start, end)
+            && !ctx.has_cue(Cue::DiscoveryDenied, sentence_start, end)
+        {
+            // Only when no sentence dates the discovery itself, and never the letterhead date.
+            let is_disclosure = |m: &DateMention| disclosed.is_some_and(|d| d.start == m.start);
+            let carried = mentions.iter().rev().find(|m| {
+                m.end <= sentence_start && m.start + 300 >= sentence_start && !is_disclosure(m)
+            });
+            if carried.is_some() {
+                return carried;
+            }
+        }
+        sentence_start = end;
+    }
+    None
 }
 
 /// Sector: the victim's name first (its last sector word: `…大学医学部付属病院` is a
@@ -478,9 +531,10 @@ pub fn sector(
     if forced.is_some() {
         return forced.map(|s| (s, None));
     }
-    let lex = ctx.lex.get("sectors");
     if let Some(v) = victim {
-        if let Some(m) = lex
+        if let Some(m) = ctx
+            .lex
+            .get("sectors")
             .find_all(v)
             .into_iter()
             .rev()
@@ -513,15 +567,19 @@ pub fn sector(
             return Some((s, None));
         }
     }
-    let mut score: BTreeMap<Sector, (usize, usize, usize)> = BTreeMap::new();
+    // Per sector its count and first word; the few sectors in a list, not a map
+    // (the most frequent, then the first in vocabulary order, wins in any order).
+    let mut score: Vec<(Sector, (usize, usize, usize))> = Vec::new();
     for m in ctx.lex_in("sectors", r.start, r.end) {
         // One-character words (県, 市) say too little in running text.
         if m.end - m.start <= 3 {
             continue;
         }
         if let Ok(s) = Sector::parse(m.value) {
-            let e = score.entry(s).or_insert((0, m.start, m.end));
-            e.0 += 1;
+            match score.iter_mut().find(|e| e.0 == s) {
+                Some(e) => e.1 .0 += 1,
+                None => score.push((s, (1, m.start, m.end))),
+            }
         }
     }
     if let Some((s, (_, a, b))) = score

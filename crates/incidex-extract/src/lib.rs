@@ -56,6 +56,8 @@ pub struct Ctx<'a> {
     /// Sentence ends, found on first use (documents with no incident article
     /// never need them).
     sentences: once_cell::unsync::OnceCell<text_index::SentenceEnds>,
+    /// The cue words, one list per cue, made on first use.
+    cue_spans: once_cell::unsync::OnceCell<text_index::CueSpans>,
 }
 
 struct Scan<'a> {
@@ -124,11 +126,9 @@ impl<'a> Ctx<'a> {
         from: usize,
         to: usize,
     ) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let (list, value) = cue.source();
-        let all = self.scan.cues.get(list).map(Vec::as_slice).unwrap_or(&[]);
-        within(all, from, to, |m| (m.start, m.end))
-            .filter(move |m| m.value == value)
-            .map(|m| (m.start, m.end))
+        self.cue_spans
+            .get_or_init(|| text_index::CueSpans::new(&self.scan.cues))
+            .within(cue, from, to)
     }
     pub fn indicators_in(
         &self,
@@ -246,6 +246,7 @@ impl Extractor {
             doc_date,
             scan,
             sentences: Default::default(),
+            cue_spans: Default::default(),
         };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();

@@ -462,15 +462,20 @@ fn plain_run_end(text: &str, i: usize, join_wraps: bool) -> usize {
 #[inline(always)]
 fn skip_plain_chunks(bytes: &[u8], mut j: usize, join_wraps: bool) -> usize {
     while j >= 1 {
-        let (Some(prev), Some(cur), Some(next), Some(third)) = (
-            chunk_at(bytes, j - 1),
-            chunk_at(bytes, j),
-            chunk_at(bytes, j + 1),
-            chunk_at(bytes, j + 2),
-        ) else {
+        // One bounds check for the nineteen bytes the four vectors read.
+        let Some(window) = bytes
+            .get(j - 1..j + 18)
+            .and_then(|w| <&[u8; 19]>::try_from(w).ok())
+        else {
             break;
         };
-        let hits = care_mask([prev, cur, next, third], join_wraps);
+        let chunks = [
+            chunk_at(window, 0),
+            chunk_at(window, 1),
+            chunk_at(window, 2),
+            chunk_at(window, 3),
+        ];
+        let hits = care_mask(chunks, join_wraps);
         if hits != 0 {
             return j + hits.trailing_zeros() as usize;
         }
@@ -479,11 +484,12 @@ fn skip_plain_chunks(bytes: &[u8], mut j: usize, join_wraps: bool) -> usize {
     j
 }
 
-/// The sixteen bytes from `at` as a vector.
+/// The sixteen bytes from `at` (at most 3) of `window` as a vector.
 #[inline(always)]
-fn chunk_at(bytes: &[u8], at: usize) -> Option<i8x16> {
-    let chunk: &[u8; 16] = bytes.get(at..at + 16)?.try_into().ok()?;
-    Some(load16(chunk))
+fn chunk_at(window: &[u8; 19], at: usize) -> i8x16 {
+    window[at.min(3)..]
+        .first_chunk::<16>()
+        .map_or(i8x16::splat(0), load16)
 }
 
 /// Bit `k` set when byte `k` of `cur` may need a closer look (given the

@@ -49,31 +49,60 @@ pub struct MoneyHit {
 
 /// Parses `6億8300万`, `1万1379`, `2,312`, `39万`, `1.5万`, `4万5千` into an integer.
 pub fn parse_ja_number(s: &str) -> Option<u64> {
-    // Most numbers have no separator: they are read as they are, uncopied.
-    let s: std::borrow::Cow<'_, str> = if s.contains(',') {
-        s.replace(',', "").into()
-    } else {
-        s.into()
-    };
     let mut total = 0f64;
-    let mut rest: &str = &s;
+    let mut rest: &str = s;
     for (mark, factor) in [("億", 1e8), ("万", 1e4)] {
         if let Some(i) = rest.find(mark) {
-            let v: f64 = rest[..i].parse().ok()?;
+            let v = parse_part(&rest[..i])?;
             total += v * factor;
             rest = &rest[i + mark.len()..];
         }
     }
     // `4万5千`, `3千`: thousands written with 千.
     if let Some(i) = rest.find('千') {
-        let v: f64 = rest[..i].parse().ok()?;
+        let v = parse_part(&rest[..i])?;
         total += v * 1e3;
         rest = &rest[i + '千'.len_utf8()..];
     }
     if !rest.is_empty() {
-        total += rest.parse::<f64>().ok()?;
+        total += parse_part(rest)?;
     }
     (0.0..1e18).contains(&total).then_some(total.round() as u64)
+}
+
+/// One part of a number between its myriad marks, its separators (`,`) left
+/// out, as a float. Most parts are a few ASCII digits: read as an integer,
+/// which as a float is exactly what parsing them as a float gives (below 2^53),
+/// without copying the part or running the float parser.
+fn parse_part(part: &str) -> Option<f64> {
+    let mut n = 0u64;
+    let mut digits = 0;
+    for &b in part.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                n = n * 10 + u64::from(b - b'0');
+                digits += 1;
+                if digits > 15 {
+                    return parse_part_as_float(part);
+                }
+            }
+            b',' => {}
+            _ => return parse_part_as_float(part),
+        }
+    }
+    if digits == 0 {
+        return parse_part_as_float(part);
+    }
+    Some(n as f64)
+}
+
+/// `part` without its separators, parsed as a float.
+fn parse_part_as_float(part: &str) -> Option<f64> {
+    if part.contains(',') {
+        part.replace(',', "").parse().ok()
+    } else {
+        part.parse().ok()
+    }
 }
 
 fn scale(word: Option<&str>) -> f64 {
@@ -218,46 +247,81 @@ fn next_digit_candidate(bytes: &[u8], from: usize) -> Option<usize> {
     scan_to(bytes, from, &DIGIT_CANDIDATE)
 }
 
+/// The character whose UTF-8 encoding starts at byte `i` of `bytes` (a char
+/// boundary of valid UTF-8), as a code point, and its length in bytes.
+#[inline(always)]
+fn char_at(bytes: &[u8], i: usize) -> Option<(u32, usize)> {
+    let lead = *bytes.get(i)?;
+    let len = match lead {
+        0..=0x7F => return Some((lead as u32, 1)),
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let tail = bytes.get(i + 1..i + len)?;
+    let first = (lead as u32) & (0x7F >> len);
+    let u = tail
+        .iter()
+        .fold(first, |u, &b| (u << 6) | (b as u32 & 0x3F));
+    Some((u, len))
+}
+
+/// Whether the code point `u` can be part of a match of a Japanese number
+/// pattern (see `may_be_in_number`); code points of valid UTF-8 are chars.
+#[inline(always)]
+fn may_be_in_number_at(u: u32, holds: impl Fn(char) -> bool) -> bool {
+    char::from_u32(u).is_some_and(|c| may_be_in_number(c, holds))
+}
+
 /// The stretches of `text` that a Japanese number pattern (no look-around,
 /// every match holds a digit and a character that `needs` accepts) can match in:
 /// maximal runs of characters the pattern can hold, holding a possible digit
 /// and a needed character. No match crosses a character the pattern cannot
 /// hold, so the matches in these runs, in order, are the matches in the whole
-/// text.
+/// text. The runs are walked byte by byte: decoding the short UTF-8
+/// sequences by hand costs less than the string iterators.
 fn number_runs(
     text: &str,
     holds: impl Fn(char) -> bool + Copy,
-    needs: impl Fn(char) -> bool,
+    needs: impl Fn(char) -> bool + Copy,
 ) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
+    let needed_at = |u: u32| char::from_u32(u).is_some_and(needs);
     let mut runs = Vec::new();
     let mut from = 0;
     while let Some(digit) = next_digit_candidate(bytes, from) {
         let mut needed = false;
         let mut start = digit;
-        while let Some(c) = text.get(from..start).and_then(|h| h.chars().next_back()) {
-            if !may_be_in_number(c, holds) {
-                break;
+        while start > from {
+            let mut prev = start - 1;
+            // Back over the continuation bytes (10xxxxxx) to the lead byte.
+            while prev > from && bytes[prev] & 0xC0 == 0x80 {
+                prev -= 1;
             }
-            needed |= needs(c);
-            start -= c.len_utf8();
+            match char_at(bytes, prev) {
+                Some((u, _)) if may_be_in_number_at(u, holds) => {
+                    needed |= needed_at(u);
+                    start = prev;
+                }
+                _ => break,
+            }
         }
         let mut end = digit;
         let mut stop = None;
-        for c in text.get(digit..).unwrap_or("").chars() {
-            if !may_be_in_number(c, holds) {
-                stop = Some(c);
+        while let Some((u, len)) = char_at(bytes, end) {
+            if !may_be_in_number_at(u, holds) {
+                stop = Some(len);
                 break;
             }
-            needed |= needs(c);
-            end += c.len_utf8();
+            needed |= needed_at(u);
+            end += len;
         }
         if needed {
             runs.push((start, end));
         }
         // On past the run and the character that ends it.
         match stop {
-            Some(c) => from = end + c.len_utf8(),
+            Some(len) => from = end + len,
             None => break,
         }
     }
@@ -267,26 +331,263 @@ fn number_runs(
 pub fn find_counts(text: &str) -> Vec<CountHit> {
     let mut out = Vec::new();
     for (rs, re) in number_runs(text, in_count_ja, starts_count_unit) {
-        for c in COUNT_JA.captures_iter(&text[rs..re]) {
-            if let Some(hit) = count_ja_hit(text, rs, &c) {
+        count_ja_matches(&text[rs..re], |m| {
+            if let Some(hit) = count_ja_hit(text, rs, &m) {
                 out.push(hit);
             }
-        }
+        });
     }
     count_en_hits(text, &mut out);
     out.sort_by_key(|h| h.start);
     out
 }
 
+/// A span of bytes, start and end.
+type Span = (usize, usize);
+
+/// One match of `COUNT_JA`: the spans of the whole match and of its groups.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CountJa {
+    whole: Span,
+    /// `最大`, `約`, ...
+    qualifier: Option<Span>,
+    number: Span,
+    /// `件`, `人`, ...
+    unit: Span,
+    /// `分` after the unit (`1000人分`).
+    portion: Option<Span>,
+}
+
+impl CountJa {
+    /// The match as the regex's captures give it.
+    fn of_captures(c: &regex::Captures<'_>) -> Option<CountJa> {
+        let span = |i: usize| c.get(i).map(|m| (m.start(), m.end()));
+        Some(CountJa {
+            whole: span(0)?,
+            qualifier: span(1),
+            number: span(2)?,
+            unit: span(3)?,
+            portion: span(4),
+        })
+    }
+}
+
+/// The matches of `COUNT_JA` in `run`, in order, to `each`. A run of ASCII
+/// and of characters of U+3000..U+9FFF (where the only `\d` are the ASCII
+/// digits and the only `\s` the ASCII spaces and U+3000) is matched by hand,
+/// which costs a small part of what the regex's capture search costs; any
+/// other run by the regex.
+fn count_ja_matches(run: &str, mut each: impl FnMut(CountJa)) {
+    let bytes = run.as_bytes();
+    let plain = bytes
+        .iter()
+        .all(|&b| b < 0xC0 || (0xE3..=0xE9).contains(&b));
+    if !plain {
+        COUNT_JA
+            .captures_iter(run)
+            .filter_map(|c| CountJa::of_captures(&c))
+            .for_each(each);
+        return;
+    }
+    let mut at = 0;
+    while at < bytes.len() {
+        match count_ja_at(bytes, at) {
+            Some(m) => {
+                at = m.whole.1;
+                each(m);
+            }
+            // On to the next character.
+            None => at += char_len(bytes[at]),
+        }
+    }
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+fn char_len(lead: u8) -> usize {
+    match lead {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// The qualifiers of `COUNT_JA`, in its order (no two start alike).
+const COUNT_QUALIFIERS: [&str; 7] = ["最大", "約", "およそ", "少なくとも", "計", "合計", "総数"];
+/// The units of `COUNT_JA`, in its order (no two start alike).
+const COUNT_UNITS: [&str; 10] = [
+    "件",
+    "人",
+    "名",
+    "世帯",
+    "団体",
+    "通",
+    "事業者",
+    "法人",
+    "アカウント",
+    "回",
+];
+
+/// The `COUNT_JA` match starting at byte `s` of `b` (a plain run, see
+/// `count_ja_matches`), as the regex would take it: the qualifier if one
+/// leads to a match, else none.
+fn count_ja_at(b: &[u8], s: usize) -> Option<CountJa> {
+    let qualified = COUNT_QUALIFIERS
+        .iter()
+        .find(|q| b[s..].starts_with(q.as_bytes()))
+        .and_then(|q| {
+            let q_end = s + q.len();
+            count_ja_from(b, skip_spaces(b, q_end)).map(|m| (Some((s, q_end)), m))
+        });
+    let (qualifier, (number, unit, portion)) =
+        qualified.or_else(|| Some((None, count_ja_from(b, skip_spaces(b, s))?)))?;
+    let end = portion.map_or(unit.1, |p| p.1);
+    Some(CountJa {
+        whole: (s, end),
+        qualifier,
+        number,
+        unit,
+        portion,
+    })
+}
+
+/// The number, unit and `分` of a match whose number starts at `p`: the first
+/// end of `JA_NUM` in the regex's order of preference after which spaces and
+/// a unit follow.
+fn count_ja_from(b: &[u8], p: usize) -> Option<(Span, Span, Option<Span>)> {
+    let mut unit = None;
+    let end = ja_num_end(b, p, &mut |e| {
+        unit = unit_after(b, e);
+        unit.is_some()
+    })?;
+    let (unit, portion) = unit?;
+    Some(((p, end), unit, portion))
+}
+
+/// The unit (and `分`) after the spaces from `e`, if one is there.
+fn unit_after(b: &[u8], e: usize) -> Option<(Span, Option<Span>)> {
+    let u = skip_spaces(b, e);
+    let unit = COUNT_UNITS
+        .iter()
+        .find(|w| b[u..].starts_with(w.as_bytes()))?;
+    let u_end = u + unit.len();
+    let portion = b[u_end..]
+        .starts_with("分".as_bytes())
+        .then_some((u_end, u_end + "分".len()));
+    Some(((u, u_end), portion))
+}
+
+/// Past the `\s*` at `i` of a plain run: ASCII spaces and U+3000.
+fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    loop {
+        match b.get(i) {
+            Some(b'\t'..=b'\r' | b' ') => i += 1,
+            Some(0xE3) if b[i..].starts_with("\u{3000}".as_bytes()) => i += 3,
+            _ => return i,
+        }
+    }
+}
+
+fn is_digit_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_digit)
+}
+
+/// The end of the `\d*` at `i`.
+fn digits_end(b: &[u8], mut i: usize) -> usize {
+    while is_digit_at(b, i) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the `[\d,]*` at `i`.
+fn digits_commas_end(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b',') {
+        i += 1;
+    }
+    i
+}
+
+/// The first end, longest first, of `\d[\d,]*` at `i` that `ok` accepts.
+fn first_digits_commas(b: &[u8], i: usize, ok: &mut impl FnMut(usize) -> bool) -> Option<usize> {
+    if !is_digit_at(b, i) {
+        return None;
+    }
+    (i + 1..=digits_commas_end(b, i + 1)).rev().find(|&e| ok(e))
+}
+
+/// The first end, longest first, of `\d[\d,]*(?:\.\d+)?` at `i` for which
+/// `ok` accepts the end and what follows.
+fn first_decimal(b: &[u8], i: usize, ok: &mut impl FnMut(usize) -> Option<usize>) -> Option<usize> {
+    if !is_digit_at(b, i) {
+        return None;
+    }
+    for d in (i + 1..=digits_commas_end(b, i + 1)).rev() {
+        if b.get(d) == Some(&b'.') && is_digit_at(b, d + 1) {
+            for f in (d + 2..=digits_end(b, d + 1)).rev() {
+                if let Some(e) = ok(f) {
+                    return Some(e);
+                }
+            }
+        }
+        if let Some(e) = ok(d) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// The first end of `JA_NUM` at `p`, in the regex's order of preference
+/// (greedy repetitions longest first, alternatives in their order), that `ok`
+/// accepts.
+fn ja_num_end(b: &[u8], p: usize, ok: &mut impl FnMut(usize) -> bool) -> Option<usize> {
+    first_decimal(b, p, &mut |f| myriads_end(b, f, ok))
+}
+
+/// The first end, in the regex's order, of the optional
+/// `億(?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*)?|万(?:\d+千\d*|\d[\d,]*)?|千\d*`
+/// at `f` that `ok` accepts.
+fn myriads_end(b: &[u8], f: usize, ok: &mut impl FnMut(usize) -> bool) -> Option<usize> {
+    let rest = &b[f..];
+    let marked = if rest.starts_with("億".as_bytes()) {
+        let a = f + "億".len();
+        // `(?:\d[\d,]*(?:\.\d+)?万)?` taken, then left out; then `(?:\d[\d,]*)?`.
+        let mut tail = |x: usize| first_digits_commas(b, x, ok).or_else(|| ok(x).then_some(x));
+        first_decimal(b, a, &mut |g| {
+            b[g..]
+                .starts_with("万".as_bytes())
+                .then(|| tail(g + "万".len()))
+                .flatten()
+        })
+        .or_else(|| tail(a))
+    } else if rest.starts_with("万".as_bytes()) {
+        let a = f + "万".len();
+        // `\d+千\d*`: only the longest `\d+` can be followed by 千.
+        let d = digits_end(b, a);
+        let thousands = (d > a && b[d..].starts_with("千".as_bytes()))
+            .then(|| {
+                let t = d + "千".len();
+                (t..=digits_end(b, t)).rev().find(|&e| ok(e))
+            })
+            .flatten();
+        thousands
+            .or_else(|| first_digits_commas(b, a, ok))
+            .or_else(|| ok(a).then_some(a))
+    } else if rest.starts_with("千".as_bytes()) {
+        let t = f + "千".len();
+        (t..=digits_end(b, t)).rev().find(|&e| ok(e))
+    } else {
+        None
+    };
+    marked.or_else(|| ok(f).then_some(f))
+}
+
 /// The count of one `COUNT_JA` match found in the run starting at `at`, unless
 /// its neighbours say it is not a count of victims.
-fn count_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<CountHit> {
-    let span = |m: regex::Match<'_>| (at + m.start(), at + m.end());
-    let (Some(m), Some(n), Some(u)) = (c.get(0).map(span), c.get(2), c.get(3)) else {
-        return None;
-    };
-    let (start, end) = m;
-    if text[..at + n.start()]
+fn count_ja_hit(text: &str, at: usize, m: &CountJa) -> Option<CountHit> {
+    let (start, end) = (at + m.whole.0, at + m.whole.1);
+    let in_text = |(s, e): Span| &text[at + s..at + e];
+    if text[..at + m.number.0]
         .chars()
         .next_back()
         .is_some_and(|p| p.is_ascii_digit() || p == '第' || p == '.' || p == '-')
@@ -305,22 +606,19 @@ fn count_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<CountH
     {
         return None;
     }
+    let unit = in_text(m.unit);
     // 回 counts only accesses (`106回アクセス`), not repetitions.
-    if u.as_str() == "回" && !after.starts_with("アクセス") {
+    if unit == "回" && !after.starts_with("アクセス") {
         return None;
     }
-    let count = parse_ja_number(n.as_str()).filter(|&n| n != 0)?;
-    let unit = format!(
-        "{}{}",
-        u.as_str(),
-        c.get(4).map(|x| x.as_str()).unwrap_or("")
-    );
+    let count = parse_ja_number(in_text(m.number)).filter(|&n| n != 0)?;
+    let unit = format!("{}{}", unit, m.portion.map_or("", in_text));
     Some(CountHit {
         start,
         end,
         count,
         unit,
-        max: c.get(1).is_some_and(|q| q.as_str() == "最大"),
+        max: m.qualifier.is_some_and(|q| in_text(q) == "最大"),
     })
 }
 
@@ -594,6 +892,165 @@ mod tests {
             assert_eq!(whole, runs, "COUNT_JA on {text:?}");
             let (whole, runs) = whole_and_by_runs(&MONEY_JA, &text, in_money_ja, starts_currency);
             assert_eq!(whole, runs, "MONEY_JA on {text:?}");
+        }
+    }
+
+    /// The `COUNT_JA` matches of `text` by hand and by the regex.
+    fn count_ja_both(text: &str) -> (Vec<CountJa>, Vec<CountJa>) {
+        let mut hand = Vec::new();
+        count_ja_matches(text, |m| hand.push(m));
+        let regex = COUNT_JA
+            .captures_iter(text)
+            .filter_map(|c| CountJa::of_captures(&c))
+            .collect();
+        (hand, regex)
+    }
+
+    /// Random texts dense in the pieces of `COUNT_JA`, and pieces of the
+    /// runs of the example corpus: the hand matcher finds what the regex
+    /// finds, group by group.
+    #[test]
+    fn count_matcher_finds_what_its_regex_finds() {
+        const PIECES: [&str; 58] = [
+            "1",
+            "23",
+            "4,5",
+            "0",
+            ",",
+            ".",
+            ".5",
+            " ",
+            "\n",
+            "\t",
+            "\u{b}",
+            "\u{1f}",
+            "\u{3000}",
+            "\u{a0}",
+            "１",
+            "٣",
+            "億",
+            "万",
+            "千",
+            "百",
+            "最大",
+            "最",
+            "約",
+            "およそ",
+            "少なくとも",
+            "計",
+            "合計",
+            "合",
+            "総数",
+            "件",
+            "人",
+            "名",
+            "世帯",
+            "世",
+            "団体",
+            "通",
+            "事業者",
+            "事業",
+            "法人",
+            "アカウント",
+            "アカ",
+            "回",
+            "分",
+            "の",
+            "x",
+            // Runs of the example corpus.
+            "者 約39万件\n",
+            "約4万2千件",
+            "最大4万5千件",
+            "約1,800人分",
+            "アカウント1件",
+            "事業者12",
+            "\n\n1.事",
+            "通\n\n1",
+            "1万5千件",
+            "6億8300万",
+            "3億8,000万人",
+            "1.5万件",
+            "2,312件",
+        ];
+        let mut seed: u64 = 0x5DEE_CE66_D1CE_4E5B;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..80_000 {
+            let len = (next() % 12) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let (hand, regex) = count_ja_both(&text);
+            assert_eq!(hand, regex, "COUNT_JA on {text:?}");
+            found += regex.len();
+        }
+        assert!(found > 20_000, "too few counts tried: {found}");
+    }
+
+    /// The hand matcher takes the ASCII digits for the only `\d`, and the
+    /// ASCII spaces and U+3000 for the only `\s`, of ASCII and U+3000..U+9FFF.
+    #[test]
+    fn plain_runs_hold_no_other_digits_or_spaces() {
+        let digit = Regex::new(r"^\d$").unwrap();
+        let space = Regex::new(r"^\s$").unwrap();
+        let plain = (0u32..0x80)
+            .chain(0x3000..0xA000)
+            .filter_map(char::from_u32);
+        for c in plain {
+            let s = c.to_string();
+            assert_eq!(digit.is_match(&s), c.is_ascii_digit(), "{c:?}");
+            let hand = matches!(c, '\t'..='\r' | ' ' | '\u{3000}');
+            assert_eq!(space.is_match(&s), hand, "{c:?}");
+        }
+    }
+
+    /// The integer reading of a number's parts gives what the float parser
+    /// gives.
+    #[test]
+    fn parts_read_as_integers_parse_as_floats() {
+        let parts = [
+            "",
+            ",",
+            "0",
+            "7",
+            "1,200",
+            "12,,3",
+            ",5",
+            "5,",
+            "1.5",
+            "1.",
+            ".5",
+            "+3",
+            "-3",
+            "999999999999999",
+            "9999999999999999",
+            "12345678901234567890",
+            "1e3",
+            "٣",
+            "１",
+            "0012",
+            "inf",
+            "NaN",
+        ];
+        for p in parts {
+            let float: Option<f64> = p.replace(',', "").parse().ok();
+            assert_eq!(
+                parse_part(p).map(f64::to_bits),
+                float.map(f64::to_bits),
+                "{p:?}"
+            );
+        }
+        for n in (0..200_000u64)
+            .step_by(7)
+            .chain([u64::from(u32::MAX), 999_999_999_999_999])
+        {
+            let p = n.to_string();
+            assert_eq!(parse_part(&p), p.parse().ok(), "{p}");
         }
     }
 

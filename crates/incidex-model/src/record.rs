@@ -146,13 +146,14 @@ impl Record {
             }
             return;
         }
-        self.evidence.insert(
-            field.to_string(),
-            vec![EvidenceItem {
-                value: value.into(),
-                span,
-            }],
-        );
+        // Room for a few: most fields that get a second item get more, and
+        // growing from one item costs a reallocation.
+        let mut items = Vec::with_capacity(4);
+        items.push(EvidenceItem {
+            value: value.into(),
+            span,
+        });
+        self.evidence.insert(field.to_string(), items);
     }
 }
 
