@@ -71,16 +71,19 @@ struct Scan<'a> {
 }
 
 /// The items whose `[start, end)` lies within `[from, to)`; `items` sorted by start.
+#[inline]
 fn within<T>(
     items: &[T],
     from: usize,
     to: usize,
-    span: impl Fn(&T) -> (usize, usize),
+    span: impl Fn(&T) -> (usize, usize) + Copy,
 ) -> impl Iterator<Item = &T> {
     let lo = items.partition_point(|x| span(x).0 < from);
-    let hi = items.partition_point(|x| span(x).0 < to);
-    items[lo..hi.max(lo)]
+    // The end is found by walking on from `lo` (not by a second binary
+    // search): a caller that stops at the first item reads only that far.
+    items[lo..]
         .iter()
+        .take_while(move |x| span(x).0 < to)
         .filter(move |x| span(x).1 <= to)
 }
 
@@ -94,6 +97,11 @@ impl<'a> Ctx<'a> {
     ) -> impl Iterator<Item = &incidex_lexicon::LexMatch<'a>> {
         let all = self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[]);
         within(all, from, to, |m| (m.start, m.end))
+    }
+    /// All matches of a lexicon dimension, by start: a loop that asks for the
+    /// same dimension many times looks it up once.
+    fn lex_all(&self, dim: &str) -> &[incidex_lexicon::LexMatch<'a>] {
+        self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[])
     }
     pub fn counts_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::CountHit> {
         within(&self.scan.counts, from, to, |h| (h.start, h.end))
@@ -116,10 +124,12 @@ impl<'a> Ctx<'a> {
             .ends_within(text, from, to)
     }
     /// Whether a word of the cue list lies within `[from, to)` of the folded text.
+    #[inline(always)]
     fn has_cue(&self, cue: text_index::Cue, from: usize, to: usize) -> bool {
         self.cues_in(cue, from, to).next().is_some()
     }
     /// The words of the cue list within `[from, to)`, as `(start, end)`, by start.
+    #[inline]
     fn cues_in(
         &self,
         cue: text_index::Cue,
@@ -175,6 +185,22 @@ static LEAK_BULLET: Lazy<Regex> = Lazy::new(|| {
 /// The part in brackets of a leak line that is the victim's domain.
 static LEAK_DOMAIN: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^[a-z0-9][a-z0-9.\-]*\.[a-z]{2,}$").unwrap());
+
+/// Whether `s` holds the `.` and the `)` every [`LEAK_LINE`] match holds
+/// (two vectorised byte searches).
+fn may_be_leak_line(s: &str) -> bool {
+    memchr::memchr(b')', s.as_bytes()).is_some() && memchr::memchr(b'.', s.as_bytes()).is_some()
+}
+
+/// Whether `s` holds `(` four digits `)`, as the first form of [`STOCK`]
+/// does (most heads hold brackets, few a code in them). `\d` is any Unicode
+/// digit: `char::is_numeric` admits all of them.
+fn has_paren_code(s: &str) -> bool {
+    memchr::memchr_iter(b'(', s.as_bytes()).any(|i| {
+        let mut after = s[i + 1..].chars();
+        (0..4).all(|_| after.next().is_some_and(char::is_numeric)) && after.next() == Some(')')
+    })
+}
 
 fn kanji_number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
@@ -281,6 +307,11 @@ impl Extractor {
         let t = ctx.norm.text.as_str();
         let suffixes = self.lex.get("org_suffixes");
         let mut articles: Vec<Article> = Vec::new();
+        let events = ctx.lex_all("events");
+        let non_incident = ctx.lex_all("non_incident");
+        let any_in = |all: &[incidex_lexicon::LexMatch], from: usize, to: usize| {
+            within(all, from, to, |m| (m.start, m.end)).next().is_some()
+        };
         for sec in segment::sections(t, from, to) {
             let subj = subject(
                 t,
@@ -292,24 +323,23 @@ impl Extractor {
             // A heading that tells of an incident (`…が流出の可能性 - スマホ買取店`) opens a news item
             // even when the organisation it names is only a weak guess.
             let heading_text = &t[sec.start..sec.heading_end];
-            let newsy_heading = heading_text.chars().count() >= 12
-                && ctx
-                    .lex_in("events", sec.start, sec.heading_end)
-                    .next()
-                    .is_some();
+            // Counted once, and only for a heading with a cue word (most have none).
+            let heading_chars = once_cell::unsync::Lazy::new(|| heading_text.chars().count());
+            let newsy_heading = any_in(events, sec.start, sec.heading_end) && *heading_chars >= 12;
             // `日本語の見出し / English headline` (translated news) and a heading that names
             // a tip, a tool or a survey open an article of their own, even without a subject.
-            let bilingual = heading_text
-                .split_once(" / ")
-                .is_some_and(|(_, en)| en.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 8);
-            let non_incident_heading = ctx
-                .lex_in("non_incident", sec.start, sec.heading_end)
-                .next()
-                .is_some()
-                && heading_text.chars().count() >= 8;
+            // (A vectorised search for `/` first: most headings have none.)
+            let bilingual = memchr::memchr(b'/', heading_text.as_bytes()).is_some()
+                && heading_text.split_once(" / ").is_some_and(|(_, en)| {
+                    en.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 8
+                });
+            let non_incident_heading =
+                any_in(non_incident, sec.start, sec.heading_end) && *heading_chars >= 8;
             // A leak-site list puts one `Name(domain)` per line: those lines stay in the list.
-            let list_line =
-                sec.heading_end + 2 >= sec.end && LEAK_LINE.is_match(heading_text.trim());
+            // Such a line holds `.` and `)`: a heading without them needs no regex.
+            let list_line = sec.heading_end + 2 >= sec.end
+                && may_be_leak_line(heading_text)
+                && LEAK_LINE.is_match(heading_text.trim());
             let starts_new = match (&current, &subj) {
                 (None, _) => true,
                 (Some(a), _) if a.closed => true,
@@ -362,7 +392,7 @@ impl Extractor {
             }
         }
         for a in &articles {
-            self.article_records(ctx, doc, hits, a, out);
+            self.article_records(ctx, doc, hits, a, suffixes, out);
         }
     }
 
@@ -395,6 +425,7 @@ impl Extractor {
         doc: &str,
         hits: &[DateHit],
         a: &Article,
+        suffixes: &incidex_lexicon::Lexicon,
         out: &mut Vec<Record>,
     ) {
         let t = ctx.norm.text.as_str();
@@ -426,7 +457,7 @@ impl Extractor {
             });
             main = target;
         }
-        let around = roles(t, a.start, a.end, &main, self.lex.get("org_suffixes"));
+        let around = roles(t, a.start, a.end, &main, suffixes);
         let mut victims: Vec<Named> = Vec::new();
         if let Some(p) = around
             .iter()
@@ -503,7 +534,7 @@ impl Extractor {
         let head = &t[r.start..head_end];
         // Each form of the code needs one of these; most heads have none.
         let may_hold_stock =
-            head.contains('(') || head.contains("証券コード") || head.contains("東証");
+            has_paren_code(head) || head.contains("証券コード") || head.contains("東証");
         if let Some(c) = may_hold_stock.then(|| STOCK.captures(head)).flatten() {
             if let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) {
                 let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
