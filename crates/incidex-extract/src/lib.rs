@@ -61,7 +61,7 @@ pub struct Ctx<'a> {
 }
 
 struct Scan<'a> {
-    lex: std::collections::BTreeMap<&'a str, Vec<incidex_lexicon::LexMatch<'a>>>,
+    lex: incidex_lexicon::LexScan<'a>,
     /// The matches of the cue lexicons (`text_index::CUE_DIMENSIONS`), asked for
     /// around every date and data type: kept apart to skip the lookup by name.
     cues: Vec<Vec<incidex_lexicon::LexMatch<'a>>>,
@@ -95,13 +95,13 @@ impl<'a> Ctx<'a> {
         from: usize,
         to: usize,
     ) -> impl Iterator<Item = &incidex_lexicon::LexMatch<'a>> {
-        let all = self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[]);
+        let all = self.scan.lex.get(dim);
         within(all, from, to, |m| (m.start, m.end))
     }
     /// All matches of a lexicon dimension, by start: a loop that asks for the
     /// same dimension many times looks it up once.
     fn lex_all(&self, dim: &str) -> &[incidex_lexicon::LexMatch<'a>] {
-        self.scan.lex.get(dim).map(Vec::as_slice).unwrap_or(&[])
+        self.scan.lex.get(dim)
     }
     pub fn counts_in(&self, from: usize, to: usize) -> impl Iterator<Item = &numbers::CountHit> {
         within(&self.scan.counts, from, to, |h| (h.start, h.end))
@@ -253,10 +253,10 @@ impl Extractor {
             .or_else(|| document_year(&hits))
             .unwrap_or_else(current_year);
         let t0 = norm.text.as_str();
-        let mut lex = self.lex.scan_all(t0);
+        let mut lex = self.lex.scan_dims(t0);
         let cues = text_index::CUE_DIMENSIONS
             .iter()
-            .map(|d| lex.remove(d).unwrap_or_default())
+            .map(|d| lex.take(d))
             .collect();
         let scan = Scan {
             lex,

@@ -13,12 +13,16 @@
 //! Patterns that start or end with an ASCII letter or digit only match at ASCII
 //! word boundaries, so `Ryuk` does not fire inside `Ryukyu`.
 
+mod dims;
 mod file;
 mod matcher;
+mod scanner;
 
+pub use dims::LexScan;
 pub use file::{Entry, Example, LexiconFile, Meta};
 pub use matcher::{fold, Combined, LexMatch, Lexicon, NEG};
 
+use dims::DimIndex;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -81,7 +85,9 @@ pub enum LexiconError {
 #[derive(Debug, Clone)]
 pub struct LexiconSet {
     files: BTreeMap<String, LexiconFile>,
-    compiled: BTreeMap<String, Lexicon>,
+    /// The compiled lexicons, in the order of `names` (by dimension).
+    compiled: Vec<Lexicon>,
+    names: DimIndex,
     combined: Option<Combined>,
 }
 
@@ -90,7 +96,8 @@ impl LexiconSet {
     pub fn builtin() -> Result<Self, LexiconError> {
         let mut set = LexiconSet {
             files: BTreeMap::new(),
-            compiled: BTreeMap::new(),
+            compiled: Vec::new(),
+            names: DimIndex::default(),
             combined: None,
         };
         for (name, text) in BUILTIN {
@@ -130,22 +137,23 @@ impl LexiconSet {
     }
 
     fn compile(&mut self) -> Result<(), LexiconError> {
-        self.compiled.clear();
-        for (dim, file) in &self.files {
-            self.compiled.insert(dim.clone(), Lexicon::compile(file)?);
+        let mut compiled = Vec::with_capacity(self.files.len());
+        for file in self.files.values() {
+            compiled.push(Lexicon::compile(file)?);
         }
+        self.compiled = compiled;
+        self.names = DimIndex::new(self.files.keys().cloned().collect());
         // Words only looked for inside names stay out of the document scan;
         // rule cues are in it, every occurrence kept.
         let all: Vec<(&String, &Lexicon, bool)> = self
-            .compiled
+            .files
             .iter()
-            .filter_map(
-                |(d, lex)| match self.files.get(d).map(|f| f.meta.scope.as_str()) {
-                    Some("names") => None,
-                    Some("cues") => Some((d, lex, true)),
-                    _ => Some((d, lex, false)),
-                },
-            )
+            .zip(&self.compiled)
+            .filter_map(|((d, file), lex)| match file.meta.scope.as_str() {
+                "names" => None,
+                "cues" => Some((d, lex, true)),
+                _ => Some((d, lex, false)),
+            })
             .collect();
         self.combined = Some(Combined::build(&all)?);
         Ok(())
@@ -154,22 +162,26 @@ impl LexiconSet {
     /// The lexicon of one dimension; an empty one when no file defines it.
     pub fn get(&self, dimension: &str) -> &Lexicon {
         static EMPTY: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-        self.compiled
-            .get(dimension)
+        self.names
+            .position(dimension)
+            .and_then(|i| self.compiled.get(i))
             .unwrap_or_else(|| EMPTY.get_or_init(Lexicon::empty))
     }
 
     /// Every dimension's leftmost-longest matches in `text` (for a `cues` lexicon,
     /// every occurrence of its words), found in one pass.
     pub fn scan_all<'a>(&'a self, text: &str) -> BTreeMap<&'a str, Vec<LexMatch<'a>>> {
-        let Some(c) = &self.combined else {
-            return BTreeMap::new();
-        };
-        c.dims
-            .iter()
-            .map(String::as_str)
-            .zip(c.scan(text))
-            .collect()
+        self.scan_dims(text).into_map()
+    }
+
+    /// [`LexiconSet::scan_all`]'s matches without building a map: looking
+    /// a dimension up in the result costs a few word comparisons instead of
+    /// a tree walk with string comparisons.
+    pub fn scan_dims<'a>(&'a self, text: &str) -> LexScan<'a> {
+        match &self.combined {
+            Some(c) => LexScan::new(Some(&c.dims), c.scan(text)),
+            None => LexScan::new(None, Vec::new()),
+        }
     }
 
     /// The dimensions and their source files, for corpus tests and `--list-lexicons`.
