@@ -91,6 +91,9 @@ pub fn set_category(
     }
 }
 
+/// The most bytes a character takes in UTF-8.
+const MAX_CHAR_LEN: usize = 4;
+
 fn vocab_values<V: Vocabulary + Ord>(
     ctx: &Ctx,
     dim: &str,
@@ -100,6 +103,15 @@ fn vocab_values<V: Vocabulary + Ord>(
     field: &str,
 ) -> Vec<V> {
     let mut out: Vec<V> = Vec::new();
+    // A match's clause lies within its sentence, which lies within the region
+    // (give or take a character on each side): without a denial word there, no
+    // clause can deny, and no sentence need be looked up.
+    let check_denial = check_denial
+        && ctx.has_cue(
+            Cue::Denial,
+            r.start.saturating_sub(MAX_CHAR_LEN),
+            r.end.saturating_add(2 * MAX_CHAR_LEN),
+        );
     for m in ctx.lex_in(dim, r.start, r.end) {
         if m.tag == incidex_lexicon::NEG {
             continue;
@@ -181,28 +193,55 @@ const CONFIRMED_WORDS: [&str; 3] = ["確認", "判明", "confirmed"];
 /// automaton of the words reads Japanese text slower, their first bytes
 /// being those of most characters.)
 fn qualifier_of(sentence: &str) -> Option<Qualifier> {
-    if POSSIBLE_WORDS.iter().any(|w| sentence.contains(w)) {
+    let has = |finders: &[memchr::memmem::Finder<'static>]| {
+        finders
+            .iter()
+            .any(|f| f.find(sentence.as_bytes()).is_some())
+    };
+    if has(&POSSIBLE_FINDERS) {
         Some(Qualifier::Possible)
-    } else if CONFIRMED_WORDS.iter().any(|w| sentence.contains(w)) {
+    } else if has(&CONFIRMED_FINDERS) {
         Some(Qualifier::Confirmed)
     } else {
         None
     }
 }
 
+/// One prepared search per word: `str::contains` sets up its search at every
+/// call, and each count's sentence is searched for all nine words.
+static POSSIBLE_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
+    Lazy::new(|| finders(&POSSIBLE_WORDS));
+static CONFIRMED_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
+    Lazy::new(|| finders(&CONFIRMED_WORDS));
+
+fn finders(words: &[&'static str]) -> Vec<memchr::memmem::Finder<'static>> {
+    words
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
+}
+
 pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
+    // Counts of one sentence follow each other: its qualifier is read once.
+    let mut last_sentence: Option<((usize, usize), Option<Qualifier>)> = None;
     for h in ctx.counts_in(r.start, r.end) {
         if rec.affected.iter().any(|x| x.count == h.count) {
             continue;
         }
         let s = h.start;
         let (a, b) = ctx.sentence_around(r.start, r.end, s);
-        let sentence = &text[a..b];
         let qualifier = if h.max {
             Some(Qualifier::Max)
         } else {
-            qualifier_of(sentence)
+            match last_sentence {
+                Some((span, q)) if span == (a, b) => q,
+                _ => {
+                    let q = qualifier_of(&text[a..b]);
+                    last_sentence = Some(((a, b), q));
+                    q
+                }
+            }
         };
         let (oa, ob) = ctx.norm.orig_span(s, h.end);
         rec.add_evidence("affected", h.count.to_string(), oa, ob);
@@ -215,43 +254,47 @@ pub fn fill_counts(ctx: &Ctx, r: &Region, rec: &mut Record) {
     }
 }
 
+/// What a sum is, by the words of its sentence: the first kind with a word there.
+const MONEY_KINDS: &[(&str, &[&str])] = &[
+    ("ransom", &["身代金", "ransom"]),
+    (
+        "fine",
+        &["罰金", "制裁金", "課徴金", "fine", "penalty", "settlement"],
+    ),
+    (
+        "fraud",
+        &[
+            "不正送金",
+            "詐取",
+            "だまし取",
+            "騙し取",
+            "不正利用",
+            "fraud",
+        ],
+    ),
+    ("loss", &["損失", "被害", "流出", "loss", "stolen"]),
+    ("cost", &["費用", "特別損失", "計上", "cost"]),
+];
+
 /// Money counts only where the sentence says what it is (a loss, a ransom, a fine …).
 pub fn fill_money(ctx: &Ctx, r: &Region, rec: &mut Record) {
     let text = &ctx.norm.text;
-    const KINDS: &[(&str, &[&str])] = &[
-        ("ransom", &["身代金", "ransom"]),
-        (
-            "fine",
-            &["罰金", "制裁金", "課徴金", "fine", "penalty", "settlement"],
-        ),
-        (
-            "fraud",
-            &[
-                "不正送金",
-                "詐取",
-                "だまし取",
-                "騙し取",
-                "不正利用",
-                "fraud",
-            ],
-        ),
-        ("loss", &["損失", "被害", "流出", "loss", "stolen"]),
-        ("cost", &["費用", "特別損失", "計上", "cost"]),
-    ];
     for h in ctx.money_in(r.start, r.end) {
+        // A sum already recorded is skipped whatever its sentence says: the
+        // cheap test goes first.
+        if rec.money.iter().any(|m| m.amount == h.amount) {
+            continue;
+        }
         let s = h.start;
         let (a, b) = ctx.sentence_around(r.start, r.end, s);
         let sentence = &text[a..b];
-        let Some(kind) = KINDS
+        let Some(kind) = MONEY_KINDS
             .iter()
             .find(|(_, cues)| cues.iter().any(|c| sentence.contains(c)))
             .map(|(k, _)| *k)
         else {
             continue;
         };
-        if rec.money.iter().any(|m| m.amount == h.amount) {
-            continue;
-        }
         let (oa, ob) = ctx.norm.orig_span(s, h.end);
         rec.add_evidence("money", h.amount.to_string(), oa, ob);
         rec.money.push(Money {
@@ -545,14 +588,11 @@ pub fn sector(
             }
         }
         // `福井県総務部情報政策課`: a department of a prefecture or municipality.
-        let public_body = ["県", "都", "府", "市", "区", "町", "村"]
+        // The ending is one test, the body seven searches: the ending first.
+        let department = ["課", "部", "局", "室", "係"]
             .iter()
-            .any(|p| v.contains(p));
-        if public_body
-            && ["課", "部", "局", "室", "係"]
-                .iter()
-                .any(|e| v.ends_with(e))
-        {
+            .any(|e| v.ends_with(e));
+        if department && v.contains(['県', '都', '府', '市', '区', '町', '村']) {
             return Some((Sector::Government, None));
         }
         // `岐阜県`, `こはく堂`: a one-character ending that tells the sector.

@@ -5,9 +5,13 @@
 //! This crate depends on nothing but serde so that every other crate (extractor,
 //! store, server) can share it without pulling each other in.
 
+mod evidence;
 mod record;
 mod vocab;
 
+pub use evidence::{
+    Entry as EvidenceEntry, EvidenceMap, IntoIter as EvidenceIntoIter, Iter as EvidenceIter,
+};
 pub use record::{
     Affected, Dates, EvidenceItem, Indicator, IndicatorType, Money, Organisation, Record,
     TimelineEvent,

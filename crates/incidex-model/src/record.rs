@@ -1,8 +1,8 @@
 //! The record emitted per incident report (FORMAT.md), with its evidence.
 
+use crate::evidence::EvidenceMap;
 use crate::vocab::{Action, Category, DataType, Qualifier, Sector, Vector};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A count of exposed or affected things.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +109,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// Evidence spans per field: `field -> [{value, span}]`.
-    pub evidence: BTreeMap<String, Vec<EvidenceItem>>,
+    pub evidence: EvidenceMap,
 }
 
 /// An organisation named in a report and its role in the incident.
@@ -133,27 +133,22 @@ impl Record {
     ) {
         let span = [start, end];
         // Extractors add evidence for every match of a value; most fields already
-        // exist and many repeats are known, so look before allocating anything.
-        if let Some(items) = self.evidence.get_mut(field) {
-            if !items
-                .iter()
-                .any(|i| i.span == span && i.value == value.as_ref())
-            {
-                items.push(EvidenceItem {
-                    value: value.into(),
-                    span,
-                });
-            }
+        // exist and many repeats are known, so look before allocating a value.
+        let items = self.evidence.items_mut(field);
+        if items.is_empty() {
+            // Room for a few: most fields that get a second item get more, and
+            // growing from one item costs a reallocation.
+            items.reserve(4);
+        } else if items
+            .iter()
+            .any(|i| i.span == span && i.value == value.as_ref())
+        {
             return;
         }
-        // Room for a few: most fields that get a second item get more, and
-        // growing from one item costs a reallocation.
-        let mut items = Vec::with_capacity(4);
         items.push(EvidenceItem {
             value: value.into(),
             span,
         });
-        self.evidence.insert(field.to_string(), items);
     }
 }
 
