@@ -31,8 +31,6 @@ pub(crate) enum ByteClass {
     AsciiDigit,
     /// ASCII letters.
     AsciiLetter,
-    /// ASCII bytes.
-    Ascii,
     /// Bytes outside ASCII (from a character boundary, the first is a first byte).
     NonAscii,
     /// ASCII digits and the first bytes of characters outside U+2000..U+9FFF
@@ -51,8 +49,6 @@ pub(crate) const DIGIT_CANDIDATE: ByteClass = ByteClass::DigitCandidate;
 pub(crate) const ASCII_DIGIT: ByteClass = ByteClass::AsciiDigit;
 /// Stops at ASCII letters.
 pub(crate) const ASCII_LETTER: ByteClass = ByteClass::AsciiLetter;
-/// Stops at ASCII bytes.
-pub(crate) const ASCII: ByteClass = ByteClass::Ascii;
 /// Stops at bytes outside ASCII.
 pub(crate) const NON_ASCII: ByteClass = ByteClass::NonAscii;
 /// Stops at what the date forms look at in a window.
@@ -71,7 +67,6 @@ impl ByteClass {
         match self {
             ByteClass::AsciiDigit => in_span(b, b'0', 10),
             ByteClass::AsciiLetter => in_span(b | 0x20, b'a', 26),
-            ByteClass::Ascii => b < 0x80,
             ByteClass::NonAscii => b >= 0x80,
             ByteClass::DigitCandidate => {
                 in_span(b, b'0', 10) || in_span(b, 0xC2, 0x20) || in_span(b, 0xEA, 0x0B)
@@ -96,7 +91,6 @@ impl ByteClass {
             ByteClass::AsciiDigit => span(v, b'0', 10),
             ByteClass::AsciiLetter => span(lower, b'a', 26),
             // The top bit of each byte says non-ASCII.
-            ByteClass::Ascii => return !v.to_bitmask() & 0xFFFF,
             ByteClass::NonAscii => return v.to_bitmask(),
             ByteClass::DigitCandidate => {
                 span(v, b'0', 10) | span(v, 0xC2, 0x20) | span(v, 0xEA, 0x0B)
@@ -290,10 +284,9 @@ mod tests {
             "😀",
             "abcdefghij",
         ];
-        const CLASSES: [ByteClass; 6] = [
+        const CLASSES: [ByteClass; 5] = [
             ASCII_DIGIT,
             ASCII_LETTER,
-            ASCII,
             NON_ASCII,
             DIGIT_CANDIDATE,
             DATE_CUE,

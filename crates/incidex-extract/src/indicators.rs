@@ -3,10 +3,11 @@
 //! (`*****@example.co.jp` counts as its domain). Placeholders such as
 //! `xxx@xxx.xxx` are not indicators.
 
-use crate::byte_scan::{scan_to, ASCII, NON_ASCII};
+use crate::byte_scan::{load16, scan_to, NON_ASCII};
 use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
+use wide::i8x16;
 
 static URL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
@@ -76,24 +77,74 @@ const FILE_TLDS: &[&str] = &[
 /// notice has few and short ones, and a Japanese character is a boundary for
 /// every pattern here, so a run gives the same matches as the whole text.
 pub fn find_indicators(text: &str) -> Vec<IndicatorHit> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(start) = scan_to(bytes, from, &ASCII) {
-        let i = scan_to(bytes, start, &NON_ASCII).unwrap_or(bytes.len());
-        let run = &text[start..i];
-        let worth = run.len() >= 32
-            || (run.len() >= 4 && memchr::memchr3(b'.', b'@', b'[', run.as_bytes()).is_some());
-        if worth {
-            out.extend(find_in_run(run).into_iter().map(|h| IndicatorHit {
-                start: h.start + start,
-                end: h.end + start,
-                ..h
-            }));
-        }
-        from = i;
+    for (start, end) in runs_worth_searching(text.as_bytes()) {
+        let Some(run) = text.get(start..end) else {
+            continue;
+        };
+        out.extend(find_in_run(run).into_iter().map(|h| IndicatorHit {
+            start: h.start + start,
+            end: h.end + start,
+            ..h
+        }));
     }
     out
+}
+
+/// The maximal runs of ASCII in `bytes` that may hold an indicator, in
+/// order: those of at least 32 bytes, and those of at least 4 holding a `.`,
+/// `@` or `[` (every shorter indicator holds one). A Japanese text has a short
+/// run of ASCII every few characters, few of them worth a look: the runs are
+/// found from their `.`, `@` and `[` and from the sixteen-byte chunks that are
+/// all ASCII (a run of 31 bytes or more holds a whole chunk, wherever the
+/// chunks start), a few vector operations a chunk.
+fn runs_worth_searching(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while let Some(hit) = next_run_cue(bytes, from) {
+        let start = bytes[..hit]
+            .iter()
+            .rposition(|b| !b.is_ascii())
+            .map_or(0, |i| i + 1);
+        let end = scan_to(bytes, hit, &NON_ASCII).unwrap_or(bytes.len());
+        let run = &bytes[start..end];
+        if run.len() >= 32 || (run.len() >= 4 && memchr::memchr3(b'.', b'@', b'[', run).is_some()) {
+            runs.push((start, end));
+        }
+        from = end;
+    }
+    runs
+}
+
+/// The first place at or after `from`, in chunks of sixteen bytes from
+/// `from`, of a `.`, `@` or `[`, or of the start of a chunk that is all
+/// ASCII.
+fn next_run_cue(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        let mut pad = [0x80u8; 16];
+        let chunk = match bytes.get(at..at + 16) {
+            Some(c) => <&[u8; 16]>::try_from(c).unwrap_or(&pad),
+            None => {
+                let tail = bytes.get(at..).unwrap_or_default();
+                if let Some(to) = pad.get_mut(..tail.len()) {
+                    to.copy_from_slice(tail);
+                }
+                &pad
+            }
+        };
+        let v = load16(chunk);
+        let is = |b: u8| v.simd_eq(i8x16::splat(b as i8));
+        let marks = (is(b'.') | is(b'@') | is(b'[')).to_bitmask();
+        if v.to_bitmask() == 0 {
+            return Some(at);
+        }
+        if marks != 0 {
+            return Some(at + marks.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    None
 }
 
 /// The places of the `.`s of `run` that may separate a label from a top-level
@@ -127,14 +178,7 @@ fn dot_before_letter(run: &[u8], i: usize) -> bool {
 /// At least three separators of an IPv4 address: a `.` or `[.]` after a digit.
 /// Each separator holds a `.`, and a `.` is in one separator at most.
 fn has_three_ip_separators(run: &[u8]) -> bool {
-    let digit = |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(u8::is_ascii_digit);
-    let separators = memchr::memchr_iter(b'.', run).filter(|&i| {
-        digit(i.checked_sub(1))
-            || (i.checked_sub(1).and_then(|j| run.get(j)) == Some(&b'[')
-                && run.get(i + 1) == Some(&b']')
-                && digit(i.checked_sub(2)))
-    });
-    separators.take(3).count() == 3
+    ip_separators(run).take(3).count() == 3
 }
 
 /// An `@`, `[@]` or `[at]` (any case) and a `.`: what every address needs.
@@ -187,56 +231,182 @@ fn outside_domain(b: u8) -> bool {
     !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']' | b'(' | b')'))
 }
 
+/// The tokens of `run` (ASCII) that hold one of `cues` (places in `run`, in
+/// order), as spans of `run`. A token is a stretch between places that
+/// `outside` accepts; a pattern searched in the tokens must match no such
+/// byte, and each must be an ASCII byte that is not a word byte, so no match
+/// crosses one and `\b` sees the same at the edge of a token as inside the
+/// run: the matches are those in the whole run when every token that can hold
+/// a match holds a cue.
+fn cued_tokens(
+    run: &[u8],
+    outside: impl Fn(&[u8], usize) -> bool,
+    cues: impl Iterator<Item = usize>,
+) -> Vec<(usize, usize)> {
+    let mut tokens = Vec::new();
+    // The end of the last token: a later cue before it is in that token.
+    let mut searched_to = 0;
+    for cue in cues {
+        if cue < searched_to || cue >= run.len() {
+            continue;
+        }
+        let start = (0..cue)
+            .rev()
+            .find(|&i| outside(run, i))
+            .map_or(0, |i| i + 1);
+        let end = (cue..run.len())
+            .find(|&i| outside(run, i))
+            .unwrap_or(run.len());
+        tokens.push((start, end));
+        searched_to = end.max(cue + 1);
+    }
+    tokens
+}
+
 /// The matches of `re` in `run` (ASCII), as spans of `run`, searched only in
-/// the tokens that hold one of `cues` (places in `run`, in order). A token is a
-/// stretch between bytes that `outside` accepts; `re` matches no such byte,
-/// and each is an ASCII byte that is not a word byte, so no match crosses one
-/// and `\b` sees the same at the edge of a token as inside the run: the
-/// matches are those in the whole run when every token that can hold a match
-/// holds a cue.
+/// the tokens (see `cued_tokens`) between places that `outside` accepts that
+/// hold one of `cues`.
 fn cued_token_matches(
     re: &Regex,
     run: &str,
-    outside: fn(u8) -> bool,
+    outside: impl Fn(&[u8], usize) -> bool,
     cues: impl Iterator<Item = usize>,
-) -> Vec<(usize, usize)> {
-    let bytes = run.as_bytes();
+) -> Vec<Span> {
     let mut spans = Vec::new();
-    // The end of the last token searched: a later cue before it is in that token.
-    let mut searched_to = 0;
-    for cue in cues {
-        if cue < searched_to || cue >= bytes.len() {
-            continue;
-        }
-        let start = bytes[..cue]
-            .iter()
-            .rposition(|&b| outside(b))
-            .map_or(0, |i| i + 1);
-        let end = bytes[cue..]
-            .iter()
-            .position(|&b| outside(b))
-            .map_or(bytes.len(), |i| cue + i);
+    for (start, end) in cued_tokens(run.as_bytes(), outside, cues) {
         if let Some(token) = run.get(start..end) {
             spans.extend(
                 re.find_iter(token)
                     .map(|m| (start + m.start(), start + m.end())),
             );
         }
-        searched_to = end.max(cue + 1);
     }
     spans
 }
 
+/// A span of bytes, start and end.
+type Span = (usize, usize);
+
+/// Whether the byte at `i` of `run` is in no `EMAIL` match: it is neither an
+/// ASCII letter or digit nor one of `._%+-*@[]()`, or it is a space (what
+/// `\s` takes in ASCII, and to be safe the separators 1C..1F) that neither
+/// follows an `@` or `]` nor comes before an `@` or `[`, the only places a
+/// match holds a space. Neither kind is a word byte.
+fn outside_address(run: &[u8], i: usize) -> bool {
+    let Some(&b) = run.get(i) else {
+        return true;
+    };
+    if matches!(b, b'\t'..=b'\r' | b' ' | 0x1C..=0x1F) {
+        let after_at = i
+            .checked_sub(1)
+            .and_then(|p| run.get(p))
+            .is_some_and(|p| matches!(p, b'@' | b']'));
+        let before_at = run.get(i + 1).is_some_and(|n| matches!(n, b'@' | b'['));
+        return !(after_at || before_at);
+    }
+    !(b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'.' | b'_' | b'%' | b'+' | b'-' | b'*' | b'@' | b'[' | b']' | b'(' | b')'
+        ))
+}
+
+/// One `EMAIL` match: the spans of the whole, of the local part (group 1)
+/// and of the domain (group 2).
+struct Address {
+    whole: Span,
+    local: Span,
+    domain: Span,
+}
+
+/// The `EMAIL` matches of `run`: every match holds an `@` or the `[` of `[@]`
+/// or `[at]`, and only the tokens holding one are searched. The groups are
+/// read off the match (see `address_parts`): the capture search cost many
+/// times the search for the match.
+fn email_matches(run: &str) -> Vec<Address> {
+    if !may_hold_address(run.as_bytes()) {
+        return Vec::new();
+    }
+    let bytes = run.as_bytes();
+    let cues = memchr::memchr2_iter(b'@', b'[', bytes);
+    cued_token_matches(&EMAIL, run, outside_address, cues)
+        .into_iter()
+        .filter_map(|whole| address_parts(bytes, whole))
+        .collect()
+}
+
+/// The groups of the `EMAIL` match `whole` of `run`. The local part holds
+/// no `@`, `[` or space, so the first `@` or `[` of the match starts the `@`,
+/// `[@]` or `[at]`, and the local part is what comes before it but a space;
+/// the domain is what follows it but a space, to the end of the match.
+fn address_parts(run: &[u8], whole: Span) -> Option<Address> {
+    let (start, end) = whole;
+    let matched = run.get(start..end)?;
+    let at = start + memchr::memchr2(b'@', b'[', matched)?;
+    let is_space = |i: usize| {
+        run.get(i)
+            .is_some_and(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    };
+    let local_end = if at > start && is_space(at - 1) {
+        at - 1
+    } else {
+        at
+    };
+    let sign = match run.get(at..end)? {
+        [b'@', ..] => 1,
+        [b'[', b'@', b']', ..] => 3,
+        _ => 4,
+    };
+    let domain_start = if is_space(at + sign) {
+        at + sign + 1
+    } else {
+        at + sign
+    };
+    Some(Address {
+        whole,
+        local: (start, local_end),
+        domain: (domain_start, end),
+    })
+}
+
+/// The places of the `.`s of `run` after a digit, or in a `[.]` after one:
+/// each match of `IPV4` holds one.
+fn ip_separators(run: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let digit = |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(u8::is_ascii_digit);
+    memchr::memchr_iter(b'.', run).filter(move |&i| {
+        digit(i.checked_sub(1))
+            || (i.checked_sub(1).and_then(|j| run.get(j)) == Some(&b'[')
+                && run.get(i + 1) == Some(&b']')
+                && digit(i.checked_sub(2)))
+    })
+}
+
+/// The `IPV4` matches of `run`: only tokens holding a separator are
+/// searched, and tokens end at what no address or `\b` cares about
+/// (`outside_domain`: an address is digits, `.`, `[`, `]`). Its four groups
+/// are the four runs of digits of the match.
+fn ip_matches(run: &str) -> Vec<Span> {
+    if !has_three_ip_separators(run.as_bytes()) {
+        return Vec::new();
+    }
+    let cues = ip_separators(run.as_bytes());
+    cued_token_matches(&IPV4, run, |b, i| outside_domain(b[i]), cues)
+}
+
 /// The `URL` matches of `run`: only tokens holding `//` can hold one.
 fn url_matches(run: &str) -> Vec<(usize, usize)> {
-    let cues = memchr::memmem::find_iter(run.as_bytes(), b"//");
-    cued_token_matches(&URL, run, outside_url, cues)
+    let bytes = run.as_bytes();
+    // A `/` followed by another: `/` is rare enough that a memchr beats
+    // setting up a substring search for each run.
+    let cues = memchr::memchr_iter(b'/', bytes).filter(|&i| bytes.get(i + 1) == Some(&b'/'));
+    cued_token_matches(&URL, run, |b, i| outside_url(b[i]), cues)
 }
 
 /// The `DOMAIN` matches of `run`: only tokens holding a dot before a
 /// top-level domain can hold one.
-fn domain_matches(run: &str) -> Vec<(usize, usize)> {
-    cued_token_matches(&DOMAIN, run, outside_domain, domain_dots(run.as_bytes()))
+fn domain_matches(run: &str) -> Vec<Span> {
+    let dots = domain_dots(run.as_bytes());
+    cued_token_matches(&DOMAIN, run, |b, i| outside_domain(b[i]), dots)
 }
 
 fn find_in_run(text: &str) -> Vec<IndicatorHit> {
@@ -270,20 +440,23 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
     }
     // A search that cannot match is not even started: its set-up is most of
     // the cost on a short run.
-    let mails = may_hold_address(text.as_bytes()).then(|| EMAIL.captures_iter(text));
-    for c in mails.into_iter().flatten() {
-        let (Some(m), Some(local), Some(dom)) = (c.get(0), c.get(1), c.get(2)) else {
+    for address in email_matches(text) {
+        let (m_start, m_end) = address.whole;
+        let (Some(local), Some(dom)) = (
+            text.get(address.local.0..address.local.1),
+            text.get(address.domain.0..address.domain.1),
+        ) else {
             continue;
         };
-        if overlaps(&taken, m.start(), m.end()) {
+        if overlaps(&taken, m_start, m_end) {
             continue;
         }
-        taken.push((m.start(), m.end()));
-        let domain = refang(dom.as_str());
+        taken.push((m_start, m_end));
+        let domain = refang(dom);
         if placeholder_domain(&domain) {
             continue;
         }
-        let indicator = if masked(local.as_str()) {
+        let indicator = if masked(local) {
             Indicator {
                 kind: IndicatorType::Domain,
                 value: domain,
@@ -291,12 +464,12 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
         } else {
             Indicator {
                 kind: IndicatorType::Email,
-                value: format!("{}@{}", local.as_str().to_ascii_lowercase(), domain),
+                value: format!("{}@{}", local.to_ascii_lowercase(), domain),
             }
         };
         out.push(IndicatorHit {
-            start: m.start(),
-            end: m.end(),
+            start: m_start,
+            end: m_end,
             indicator,
         });
     }
@@ -336,22 +509,21 @@ fn find_in_run(text: &str) -> Vec<IndicatorHit> {
             },
         });
     }
-    let ips = has_three_ip_separators(bytes).then(|| IPV4.captures_iter(text));
-    for c in ips.into_iter().flatten() {
-        let Some(m) = c.get(0) else { continue };
-        if overlaps(&taken, m.start(), m.end()) {
+    for (m_start, m_end) in ip_matches(text) {
+        if overlaps(&taken, m_start, m_end) {
             continue;
         }
-        let octets: Vec<u32> = (1..=4)
-            .filter_map(|i| c.get(i)?.as_str().parse().ok())
+        let octets: Vec<u32> = text[m_start..m_end]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|d| d.parse().ok())
             .collect();
         if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
             continue;
         }
         let value = format!("{}.{}.{}.{}", octets[0], octets[1], octets[2], octets[3]);
         out.push(IndicatorHit {
-            start: m.start(),
-            end: m.end(),
+            start: m_start,
+            end: m_end,
             indicator: Indicator {
                 kind: IndicatorType::Ip,
                 value,
@@ -422,7 +594,17 @@ mod tests {
     /// change no match.
     #[test]
     fn skipped_searches_find_nothing() {
-        const PIECES: [&str; 26] = [
+        const PIECES: [&str; 36] = [
+            "[@]",
+            "[AT]",
+            "\t",
+            "\n",
+            "\u{1f}",
+            "%+",
+            "*",
+            "u.",
+            "0.",
+            "1[.]2",
             "a",
             "Com",
             "jp",
@@ -460,6 +642,7 @@ mod tests {
         let spans = |re: &Regex, t: &str| -> Vec<(usize, usize)> {
             re.find_iter(t).map(|m| (m.start(), m.end())).collect()
         };
+        let (mut found_emails, mut found_ips) = (0, 0);
         for _ in 0..30_000 {
             let len = (next() % 16) as usize;
             let run: String = (0..len)
@@ -470,15 +653,150 @@ mod tests {
             assert_eq!(url, spans(&URL, &run), "URL in {run:?}");
             let domain = domain_matches(&run);
             assert_eq!(domain, spans(&DOMAIN, &run), "DOMAIN in {run:?}");
-            assert!(
-                may_hold_address(b) || !EMAIL.is_match(&run),
-                "EMAIL in {run:?}"
-            );
-            assert!(
-                has_three_ip_separators(b) || !IPV4.is_match(&run),
-                "IPV4 in {run:?}"
-            );
+            let emails = email_groups(&run);
+            assert_eq!(emails, regex_email_groups(&run), "EMAIL in {run:?}");
+            found_emails += emails.len();
+            let ip = ip_matches(&run);
+            found_ips += ip.len();
+            assert_eq!(ip, spans(&IPV4, &run), "IPV4 in {run:?}");
+            for (s, e) in ip {
+                let by_hand: Vec<&str> = run[s..e]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|d| !d.is_empty())
+                    .collect();
+                let groups = IPV4.captures(&run[s..]).map(|c| {
+                    (1..=4)
+                        .filter_map(|i| c.get(i).map(|g| g.as_str()))
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(Some(by_hand), groups, "IPV4 groups in {run:?}");
+            }
             assert!(has_hex_run(b) || !HASH.is_match(&run), "HASH in {run:?}");
+        }
+        assert!(
+            found_emails > 50 && found_ips > 5,
+            "{found_emails} {found_ips}"
+        );
+    }
+
+    /// Random runs dense in the pieces of addresses: the address and IPv4
+    /// searches in tokens, with their groups read off the match, find what
+    /// the regexes' capture searches find in the whole run.
+    #[test]
+    fn addresses_and_ips_by_tokens_are_the_regex_matches() {
+        const PIECES: [&str; 29] = [
+            "10.0.", "1[.]2[.]", "7.8", "ab", "x", "1", "25", "255", ".", "[.]", "(.)", "@", "[@]",
+            "[At]", " ", "\t", "jp", "Com", "-", "*", "_", "%", "[", "]", "(", ")", "\n", "k.t",
+            "a@b.co",
+        ];
+        let mut seed: u64 = 0x7E57_AB1E_0DD5_EED5;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut found_emails, mut found_ips) = (0, 0);
+        for _ in 0..40_000 {
+            let len = (next() % 14) as usize;
+            let run: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let emails = email_groups(&run);
+            assert_eq!(emails, regex_email_groups(&run), "EMAIL in {run:?}");
+            found_emails += emails.len();
+            let ip = ip_matches(&run);
+            let whole: Vec<Span> = IPV4.find_iter(&run).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(ip, whole, "IPV4 in {run:?}");
+            found_ips += ip.len();
+        }
+        assert!(
+            found_emails > 2_000 && found_ips > 200,
+            "{found_emails} {found_ips}"
+        );
+    }
+
+    type Groups = Vec<(Span, Span, Span)>;
+
+    /// The `EMAIL` matches of `run` with their groups, as `email_matches`
+    /// gives them.
+    fn email_groups(run: &str) -> Groups {
+        email_matches(run)
+            .into_iter()
+            .map(|a| (a.whole, a.local, a.domain))
+            .collect()
+    }
+
+    /// The same from the regex's own capture search.
+    fn regex_email_groups(run: &str) -> Groups {
+        let span = |m: Option<regex::Match<'_>>| m.map_or((0, 0), |m| (m.start(), m.end()));
+        EMAIL
+            .captures_iter(run)
+            .map(|c| (span(c.get(0)), span(c.get(1)), span(c.get(2))))
+            .collect()
+    }
+
+    /// `\s` in ASCII is what `outside_address` and `address_parts` take for
+    /// a space.
+    #[test]
+    fn address_spaces_are_the_regex_spaces() {
+        let space = Regex::new(r"^\s$").unwrap();
+        for b in 0u8..0x80 {
+            let s = char::from(b).to_string();
+            let hand = matches!(b, b'\t'..=b'\r' | b' ');
+            assert_eq!(space.is_match(&s), hand, "{b:#x}");
+        }
+    }
+
+    /// Random texts of ASCII and other characters: the runs found from their
+    /// cues are the runs of ASCII a walk over every run keeps.
+    #[test]
+    fn runs_worth_searching_are_those_of_a_full_walk() {
+        const PIECES: [&str; 12] = [
+            "a",
+            "b1",
+            ".",
+            "@",
+            "[",
+            " ",
+            "日本",
+            "é",
+            "\u{3000}",
+            "0123456789abcdef",
+            "x.y",
+            "😀",
+        ];
+        let mut seed: u64 = 0x0BAD_5EED_1234_5678;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let bytes = text.as_bytes();
+            let mut walk = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                if !bytes[i].is_ascii() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii() {
+                    i += 1;
+                }
+                let run = &bytes[start..i];
+                let cued = run.iter().any(|b| matches!(b, b'.' | b'@' | b'['));
+                if run.len() >= 32 || (run.len() >= 4 && cued) {
+                    walk.push((start, i));
+                }
+            }
+            assert_eq!(runs_worth_searching(bytes), walk, "{text:?}");
         }
     }
 
