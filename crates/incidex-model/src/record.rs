@@ -134,12 +134,9 @@ impl Record {
         let span = [start, end];
         // Extractors add evidence for every match of a value; most fields already
         // exist and many repeats are known, so look before allocating a value.
+        // A new field comes with room for a few items.
         let items = self.evidence.items_mut(field);
-        if items.is_empty() {
-            // Room for a few: most fields that get a second item get more, and
-            // growing from one item costs a reallocation.
-            items.reserve(4);
-        } else if items
+        if items
             .iter()
             .any(|i| i.span == span && i.value == value.as_ref())
         {

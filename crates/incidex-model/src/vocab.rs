@@ -53,6 +53,19 @@ macro_rules! vocabulary {
             fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $s),+ }
             }
+            /// A `match` on the names: the compiler tests the length first and
+            /// compares bytes only with the names of that length, where a walk
+            /// over [`Vocabulary::ALL`] compares one name after the other (the
+            /// lexicon matches of every report are parsed).
+            fn parse(s: &str) -> Result<Self, UnknownValue> {
+                match s {
+                    $($s => Ok(Self::$variant),)+
+                    _ => Err(UnknownValue {
+                        vocabulary: $label,
+                        value: s.to_string(),
+                    }),
+                }
+            }
         }
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
