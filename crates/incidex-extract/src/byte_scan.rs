@@ -222,6 +222,7 @@ impl Iterator for Hits<'_> {
 /// `seq` (none of them zero): a date window's `年`, `月` or `日`, whose first
 /// bytes (E5, E6) start many other kanji, found sixteen places at a time
 /// without a stop at each of those.
+#[inline(always)]
 pub(crate) fn find3(bytes: &[u8], from: usize, seq: [u8; 3]) -> Option<usize> {
     let is = |chunk: &[u8], b: u8| {
         <&[u8; 16]>::try_from(chunk).map_or(i8x16::splat(0), |c| {
@@ -238,8 +239,18 @@ pub(crate) fn find3(bytes: &[u8], from: usize, seq: [u8; 3]) -> Option<usize> {
         }
         at += 16;
     }
-    // Fewer than eighteen bytes left: padded with zeros, which `seq` lacks.
+    // Fewer than eighteen bytes left: the last eighteen read again, the
+    // places before `at` shifted out (a window of a date is seldom shorter),
+    // with no copy.
     let rest = bytes.get(at..)?;
+    if let Some(base) = bytes.len().checked_sub(18) {
+        let last = bytes.get(base..)?;
+        let hits = (is(&last[..16], seq[0]) & is(&last[1..17], seq[1]) & is(&last[2..], seq[2]))
+            .to_bitmask()
+            >> (at - base);
+        return (hits != 0).then(|| at + hits.trailing_zeros() as usize);
+    }
+    // A text of fewer than eighteen bytes: padded with zeros, which `seq` lacks.
     let mut pad = [0u8; 18];
     pad.get_mut(..rest.len())?.copy_from_slice(rest);
     let hits =

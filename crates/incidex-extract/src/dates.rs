@@ -309,10 +309,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         // Each form runs only on a window holding the characters it cannot match
         // without.
         let cue = Cues::of(w);
+        // A third of the windows (digits in prose, tables, versions) hold
+        // no cue of any form: nothing to run.
+        if !cue.any_form(english) {
+            continue;
+        }
         let ascii = !cue.other_digit;
         let era =
             cue.year_ja && cue.month_ja && cue.era_end && ERA_NAMES.iter().any(|n| w.contains(n));
-        let month_name = english && cue.month_name;
         let run = |form: &Form, wanted: bool, buf: &mut Vec<FormMatch>| {
             if wanted {
                 form_matches(form, w, ascii, buf);
@@ -383,7 +387,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             }
             found = form_hits;
         }
-        let form_hits = run(&EN_MDY_FORM, month_name, &mut found);
+        let form_hits = run(&EN_MDY_FORM, english && cue.name_day, &mut found);
         for m in &form_hits {
             let name = m.group(w, 1).unwrap_or("");
             let month = month_of(name);
@@ -406,7 +410,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             );
         }
         found = form_hits;
-        let form_hits = run(&EN_DMY_FORM, month_name, &mut found);
+        let form_hits = run(&EN_DMY_FORM, english && cue.day_name_year, &mut found);
         for m in &form_hits {
             push(
                 &mut hits,
@@ -421,7 +425,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             );
         }
         found = form_hits;
-        let form_hits = run(&EN_MY_FORM, month_name, &mut found);
+        let form_hits = run(&EN_MY_FORM, english && cue.name_year, &mut found);
         for m in &form_hits {
             push(
                 &mut hits,
@@ -554,9 +558,18 @@ struct Cues {
     /// A character outside ASCII that may be a digit (`\d` is Unicode): a
     /// numeric one outside U+2000..U+9FFF.
     other_digit: bool,
-    /// A word of ASCII letters that is a month name of the English forms, in
-    /// any case, or a long s (`ſ`), which case-insensitive matching takes for `s`.
-    month_name: bool,
+    /// A month name of the English forms that may start `EN_MDY`: a word
+    /// of ASCII letters, in any case, then `\.?\s+` and a digit. Each of the
+    /// three English cues is also set by a long s (`ſ`), which
+    /// case-insensitive matching takes for `s`, and wherever a character
+    /// outside ASCII (maybe a space or a digit) leaves the test open.
+    name_day: bool,
+    /// A month name that may be the middle of `EN_DMY`: `\d\s+` before it,
+    /// `\.?,?\s+` and a digit after it.
+    day_name_year: bool,
+    /// A capitalised full month name that may start `EN_MY`: `\s+`, maybe
+    /// `of\s+`, then a digit after it.
+    name_year: bool,
 }
 
 impl Cues {
@@ -586,7 +599,9 @@ impl Cues {
                     cue.digit_sep = true;
                     cue.digit_slash |= x == b'/';
                 }
-                0xC5 if b.get(i + 1) == Some(&0xBF) => cue.month_name = true,
+                0xC5 if b.get(i + 1) == Some(&0xBF) => {
+                    (cue.name_day, cue.day_name_year, cue.name_year) = (true, true, true);
+                }
                 // Only a numeric character can be a digit (`\d` is `Nd`, a
                 // part of what `is_numeric` takes): `×`, `·` or a no-break
                 // space leaves the window to the ASCII matchers.
@@ -602,7 +617,9 @@ impl Cues {
                         .iter()
                         .take_while(|c| c.is_ascii_alphabetic())
                         .count();
-                    cue.month_name |= is_month_word(&b[i..i + word]);
+                    if is_month_word(&b[i..i + word]) {
+                        cue.english_forms_around(b, i, i + word);
+                    }
                     hits.skip_to(i + word);
                 }
                 _ => {}
@@ -612,39 +629,142 @@ impl Cues {
     }
 }
 
+impl Cues {
+    /// Whether any form may match in the window: each form needs one of
+    /// these cues (the era and the year-month-day forms need `年` and `月`,
+    /// the slash form needs `digit_sep` too).
+    fn any_form(&self, english: bool) -> bool {
+        self.year_ja
+            || self.month_ja
+            || self.day_ja
+            || self.digit_sep
+            || (english && (self.name_day || self.day_name_year || self.name_year))
+    }
+
+    /// Sets the cues of the English forms that the month name `b[start..end]`
+    /// (a whole word) may belong to, from the bytes around it. Rare (kept
+    /// out of line, away from the loop over a window's cues).
+    #[inline(never)]
+    fn english_forms_around(&mut self, b: &[u8], start: usize, end: usize) {
+        let period = usize::from(b.get(end) == Some(&b'.'));
+        self.name_day |= digit_after_spaces(b, end + period);
+        let comma = usize::from(b.get(end + period) == Some(&b','));
+        self.day_name_year |=
+            digit_after_spaces(b, end + period + comma) && digit_before_spaces(b, start);
+        self.name_year |= is_full_month_name(&b[start..end])
+            && match spaces_from(b, end) {
+                Spaces::Absent => false,
+                Spaces::Unknown => true,
+                Spaces::Ascii(at) => {
+                    maybe_digit(b, at)
+                        || (b.get(at..at + 2) == Some(b"of") && digit_after_spaces(b, at + 2))
+                }
+            };
+    }
+}
+
+/// A run of `\s` (Unicode white space) as far as ASCII bytes tell.
+enum Spaces {
+    /// None at all: the next byte is ASCII and no space (or there is none).
+    Absent,
+    /// ASCII white space up to here, where an ASCII byte or the end follows.
+    Ascii(usize),
+    /// A byte outside ASCII, which may be a space (or a digit), is met first.
+    Unknown,
+}
+
+/// The run of white space from `at` in `b`.
+fn spaces_from(b: &[u8], at: usize) -> Spaces {
+    let is_space = |x: &&u8| matches!(**x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let n = b
+        .get(at..)
+        .map_or(0, |t| t.iter().take_while(is_space).count());
+    match b.get(at + n) {
+        Some(&x) if x >= 0x80 => Spaces::Unknown,
+        _ if n == 0 => Spaces::Absent,
+        _ => Spaces::Ascii(at + n),
+    }
+}
+
+/// Whether the byte at `at` may start a `\d` (an ASCII digit or a byte outside ASCII).
+fn maybe_digit(b: &[u8], at: usize) -> bool {
+    b.get(at).is_some_and(|&x| x.is_ascii_digit() || x >= 0x80)
+}
+
+/// Whether `\s+\d` may match from `at`.
+fn digit_after_spaces(b: &[u8], at: usize) -> bool {
+    match spaces_from(b, at) {
+        Spaces::Absent => false,
+        Spaces::Unknown => true,
+        Spaces::Ascii(end) => maybe_digit(b, end),
+    }
+}
+
+/// Whether `\d\s+` may end at `at`.
+fn digit_before_spaces(b: &[u8], at: usize) -> bool {
+    let head = b.get(..at).unwrap_or_default();
+    let n = head
+        .iter()
+        .rev()
+        .take_while(|&&x| matches!(x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
+        .count();
+    match head.len().checked_sub(n + 1).and_then(|k| head.get(k)) {
+        Some(&x) if x >= 0x80 => true,
+        Some(&x) => n > 0 && x.is_ascii_digit(),
+        None => false,
+    }
+}
+
+/// Whether `word` is one of the month names of `EN_MY`, exactly.
+fn is_full_month_name(word: &[u8]) -> bool {
+    const NAMES: [&[u8]; 12] = [
+        b"January",
+        b"February",
+        b"March",
+        b"April",
+        b"May",
+        b"June",
+        b"July",
+        b"August",
+        b"September",
+        b"October",
+        b"November",
+        b"December",
+    ];
+    NAMES.contains(&word)
+}
+
 /// Whether `word` (a whole run of ASCII letters) is, in any case, one of the
 /// month names of the English forms. In a match of those forms the name has
 /// no ASCII letter on either side (a word boundary or a space before it; a
 /// `.`, `,` or space after it), and without a long s its letters are ASCII,
 /// so it is a whole run of letters of the window.
 fn is_month_word(word: &[u8]) -> bool {
-    const NAMES: [&[u8]; 24] = [
-        b"jan",
-        b"january",
-        b"feb",
-        b"february",
-        b"mar",
-        b"march",
-        b"apr",
-        b"april",
-        b"may",
-        b"jun",
-        b"june",
-        b"jul",
-        b"july",
-        b"aug",
-        b"august",
-        b"sep",
-        b"sept",
-        b"september",
-        b"oct",
-        b"october",
-        b"nov",
-        b"november",
-        b"dec",
-        b"december",
-    ];
-    (3..=9).contains(&word.len()) && NAMES.iter().any(|n| word.eq_ignore_ascii_case(n))
+    // The first three letters (lower-cased: the word is all ASCII letters)
+    // name the month; the word is those three or the one longer name (two
+    // for September) that starts with them.
+    let [a, b, c, ..] = *word else {
+        return false;
+    };
+    if word.len() > 9 {
+        return false;
+    }
+    let longer: &[&[u8]] = match [a | 0x20, b | 0x20, c | 0x20] {
+        [b'j', b'a', b'n'] => &[b"january"],
+        [b'f', b'e', b'b'] => &[b"february"],
+        [b'm', b'a', b'r'] => &[b"march"],
+        [b'a', b'p', b'r'] => &[b"april"],
+        [b'm', b'a', b'y'] => &[],
+        [b'j', b'u', b'n'] => &[b"june"],
+        [b'j', b'u', b'l'] => &[b"july"],
+        [b'a', b'u', b'g'] => &[b"august"],
+        [b's', b'e', b'p'] => &[b"sept", b"september"],
+        [b'o', b'c', b't'] => &[b"october"],
+        [b'n', b'o', b'v'] => &[b"november"],
+        [b'd', b'e', b'c'] => &[b"december"],
+        _ => return false,
+    };
+    word.len() == 3 || longer.iter().any(|n| word.eq_ignore_ascii_case(n))
 }
 
 /// Matchers for the Japanese and numeric forms that find exactly what their
@@ -921,14 +1041,8 @@ fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)>
         while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
-        let mut s = start.saturating_sub(before);
-        while !text.is_char_boundary(s) {
-            s -= 1;
-        }
-        let mut e = (i + after).min(text.len());
-        while !text.is_char_boundary(e) {
-            e += 1;
-        }
+        let s = char_start_at_or_before(bytes, start.saturating_sub(before));
+        let e = char_start_at_or_after(bytes, (i + after).min(text.len()));
         match out.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => out.push((s, e)),
@@ -936,6 +1050,31 @@ fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)>
         from = i;
     }
     out
+}
+
+/// Whether `b` is a UTF-8 continuation byte (never the start of a character).
+fn is_continuation(b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| (b as i8) < -0x40)
+}
+
+/// The start of the character holding byte `at` of the text `bytes` (or
+/// `at` itself at the end): at most three steps back over continuation
+/// bytes, as steps without a branch, since how many there are changes from
+/// one window to the next in Japanese text.
+fn char_start_at_or_before(bytes: &[u8], mut at: usize) -> usize {
+    for _ in 0..3 {
+        at -= usize::from(is_continuation(bytes.get(at)));
+    }
+    at
+}
+
+/// The first character start at or after byte `at` of the text `bytes`
+/// (its length at the end): at most three steps over continuation bytes.
+fn char_start_at_or_after(bytes: &[u8], mut at: usize) -> usize {
+    for _ in 0..3 {
+        at += usize::from(is_continuation(bytes.get(at)));
+    }
+    at
 }
 
 /// Resolves the years (and, for a bare `10日`, the month) of the hits of one
@@ -1181,9 +1320,35 @@ mod tests {
     /// English form matches has the cue that lets the form run.
     #[test]
     fn english_forms_match_only_where_their_cue_is() {
-        const PIECES: [&str; 20] = [
-            "May", "may", "MARCH", "Sept", "sept.", "decided", "junior", "Jan", "ſept", "5", "12",
-            "2021", " ", ", ", ".", "\u{a0}", "of ", "x", "日", "3rd",
+        const PIECES: [&str; 28] = [
+            "May",
+            "may",
+            "MARCH",
+            "Sept",
+            "sept.",
+            "decided",
+            "junior",
+            "Jan",
+            "ſept",
+            "5",
+            "12",
+            "2021",
+            " ",
+            ", ",
+            ".",
+            "\u{a0}",
+            "of ",
+            "x",
+            "日",
+            "3rd",
+            "\t",
+            "of",
+            ",",
+            "\u{3000}",
+            "September",
+            "1",
+            "٣",
+            "June",
         ];
         let mut seed: u64 = 0x0DDB_1A5E_5BAD_5EED;
         let mut next = || {
@@ -1192,13 +1357,19 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for _ in 0..30_000 {
+        for _ in 0..100_000 {
             let len = (next() % 10) as usize;
             let w: String = (0..len)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
-            let any = [&EN_MDY, &EN_DMY, &EN_MY].iter().any(|re| re.is_match(&w));
-            assert!(!any || Cues::of(&w).month_name, "{w:?}");
+            let cue = Cues::of(&w);
+            for (re, has) in [
+                (&EN_MDY, cue.name_day),
+                (&EN_DMY, cue.day_name_year),
+                (&EN_MY, cue.name_year),
+            ] {
+                assert!(!re.is_match(&w) || has, "{w:?}");
+            }
         }
     }
 

@@ -146,21 +146,7 @@ fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usiz
         while shifts.get(before).is_some_and(|&(pos, _)| pos < start) {
             before += 1;
         }
-        let mut in_block = [0u8; 8];
-        let mut n = 0usize;
-        let mut words = block.chunks_exact(8);
-        for (slot, w) in in_block.iter_mut().zip(&mut words) {
-            *slot = n as u8;
-            n += 8 - word_lane_sum(continuation_lanes_of(word(w)));
-        }
-        let tail = words.remainder();
-        if !tail.is_empty() {
-            // The last, short word of the text.
-            if let Some(slot) = in_block.get_mut(block.len() / 8) {
-                *slot = n as u8;
-            }
-            n += tail.len() - word_lane_sum(continuation_lanes_of(padded_word(tail)));
-        }
+        let (in_block, n) = char_counts_of_block(block);
         out.push(BlockStart {
             chars,
             shifts: before,
@@ -171,14 +157,44 @@ fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usiz
     (out, chars)
 }
 
-/// Up to eight bytes as a little-endian word, padded with zeros.
-fn padded_word(w: &[u8]) -> u64 {
-    if w.len() == 8 {
-        return word(w);
+/// For a block of at most [`BLOCK`] bytes: the characters starting in it
+/// before each of its eight words, and in all of it. One bit per byte says
+/// whether a character starts there (any byte but a continuation byte); the
+/// bits are counted a byte of the mask (a word of the block) at a time and
+/// summed across words with one multiplication, instead of a count per word.
+fn char_counts_of_block(block: &[u8]) -> ([u8; 8], usize) {
+    let mut padded = [0u8; BLOCK];
+    let bytes: &[u8; BLOCK] = match <&[u8; BLOCK]>::try_from(block) {
+        Ok(full) => full,
+        Err(_) => {
+            if let Some(to) = padded.get_mut(..block.len()) {
+                to.copy_from_slice(block);
+            }
+            &padded
+        }
+    };
+    let mut starts = 0u64;
+    for (k, chunk) in bytes.chunks_exact(16).enumerate() {
+        let continuation = <&[u8; 16]>::try_from(chunk).map_or(0, |c| {
+            load16(c).simd_lt(i8x16::splat(0xC0u8 as i8)).to_bitmask()
+        });
+        starts |= u64::from(!continuation & 0xFFFF) << (16 * k);
     }
-    let mut a = [0u8; 8];
-    a[..w.len()].copy_from_slice(w);
-    u64::from_le_bytes(a)
+    // The zero bytes that pad a short block start no character of the text.
+    if block.len() < BLOCK {
+        starts &= (1u64 << block.len()) - 1;
+    }
+    let per_word = byte_lane_counts(starts);
+    // Byte `k` of the product: the characters of words `0..=k` (at most 64).
+    let through = per_word.wrapping_mul(0x0101_0101_0101_0101);
+    ((through << 8).to_le_bytes(), (through >> 56) as usize)
+}
+
+/// For each byte lane of `x`, the number of its bits that are set.
+fn byte_lane_counts(x: u64) -> u64 {
+    let x = x - ((x >> 1) & 0x5555_5555_5555_5555);
+    let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
+    (x + (x >> 4)) & 0x0F0F_0F0F_0F0F_0F0F
 }
 
 /// Characters that follow a number in a date or a count (`2020 年`, `1133 件`).
@@ -511,7 +527,7 @@ fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
         | (is(cur, 0xE2) & span(next, 0x80, 9))
         | (is(cur, 0xE3)
             & ((is(next, 0x80) & (is(third, 0x80) | is(third, 0x9C)))
-                | (is(next, 0x88) & (is(third, 0xB1) | is(third, 0xB2)))));
+                | (is(next, 0x88) & span(third, 0xB1, 2))));
     let mut hits = space | lead;
     if join_wraps {
         hits |= is(cur, b'\n') & prev_high;
