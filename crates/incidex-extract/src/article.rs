@@ -65,9 +65,41 @@ static LEAD_AT: Lazy<Regex> =
 /// The most bytes a [`LEAD`] match can span: particle 3, `、` 3, `\s` 3, the
 /// longest date 41 (`\d` is at most 4 bytes), `(…)` 26 and `、` 3 make 79.
 const LEAD_MAX_LEN: usize = 96;
-static POSSESSIVE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"の(?:サーバ|システム|ウェブサイト|Webサイト|サイト|メールアカウント|ネットワーク|パソコン|オンラインショップ|ファイルサーバ)").unwrap()
-});
+/// The pattern [`possessive_at`] stands for (the tests compare them).
+#[cfg(test)]
+static POSSESSIVE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!("の(?:{})", POSSESSED.join("|"))).unwrap());
+/// What a lead sentence says the victim's own (`Xのサーバが…`).
+const POSSESSED: &[&str] = &[
+    "サーバ",
+    "システム",
+    "ウェブサイト",
+    "Webサイト",
+    "サイト",
+    "メールアカウント",
+    "ネットワーク",
+    "パソコン",
+    "オンラインショップ",
+    "ファイルサーバ",
+];
+
+/// Where the first `の` followed by one of [`POSSESSED`] starts (the start
+/// of the first [`POSSESSIVE`] match): each `の` found by a vectorised
+/// search, the words compared after it, without starting a regex search.
+fn possessive_at(lead: &str) -> Option<usize> {
+    NO_FINDER.find_iter(lead.as_bytes()).find(|&i| {
+        let rest = &lead[i + "の".len()..];
+        // Most `の` are followed by a char no word starts with: one look at it.
+        rest.chars()
+            .next()
+            .is_some_and(|c| POSSESSED_FIRST.contains(&c))
+            && POSSESSED.iter().any(|w| rest.starts_with(w))
+    })
+}
+
+/// The first chars of [`POSSESSED`] (every char, when a word is empty).
+static POSSESSED_FIRST: Lazy<CharSet> =
+    Lazy::new(|| CharSet::of(POSSESSED.iter().map(|w| w.chars().next())));
 
 static EN_SUBJECT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?-u:\b)((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,4}(?:[A-Z][A-Za-z0-9&'.\-]*))(?:,? (?:Inc|Corp|Ltd|LLC)\.?)?\s+(?:said|says|announced|disclosed|reported|confirmed|revealed|has disclosed|has notified|is notifying|notified|was hit|has been hit|suffered|was targeted|fell victim|agreed to pay|to pay|discloses|reports|warns|admits)(?-u:\b)").unwrap()
@@ -555,7 +587,7 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
         let line = &region[pos..line_end];
         let start = from + pos;
         pos = line_end;
-        let l = line.trim();
+        let l = crate::segment::trim(line);
         if l.is_empty() {
             continue;
         }
@@ -565,7 +597,8 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
         if seen > 6 || long || l.ends_with('。') {
             break;
         }
-        let lead = start + (line.len() - line.trim_start().len());
+        // Where `l` starts: after the white space `line` starts with.
+        let lead = start + (l.as_ptr() as usize - line.as_ptr() as usize);
         if let Some(m) = has_digit(l).then(|| LINE_DATE.find(l)).flatten() {
             if m.start() == 0 && date.is_none() {
                 date = Some((lead + m.start(), lead + m.end()));
@@ -780,11 +813,7 @@ fn lead_subject(text: &str, body: (usize, usize), weak_too: bool) -> Option<Subj
             });
         }
     }
-    if let Some(at) = NO_FINDER
-        .find(lead.as_bytes())
-        .and_then(|i| POSSESSIVE.find_at(lead, i))
-        .map(|m| m.start())
-    {
+    if let Some(at) = possessive_at(lead) {
         if let Some((s, n)) = name_before(text, body.0 + at) {
             return Some(Subject {
                 main: named(n, s, body.0 + at, "victim"),
@@ -1353,6 +1382,28 @@ mod tests {
                 (at, at + s.len())
             });
             assert_eq!(got, want, "paren {t:?}");
+        }
+    }
+
+    #[test]
+    fn possessives_are_found_where_their_regex_finds_them() {
+        let leads = [
+            "",
+            "の",
+            "Xのサーバが",
+            "XのシステムとYのサイト",
+            "のの のWebサイトのファイルサーバ",
+            "社のオンラインショップ",
+            "社のネット",
+            "ののサ",
+            "AのパソコンBのメールアカウント",
+        ];
+        for lead in leads {
+            assert_eq!(
+                possessive_at(lead),
+                POSSESSIVE.find(lead).map(|m| m.start()),
+                "{lead:?}"
+            );
         }
     }
 

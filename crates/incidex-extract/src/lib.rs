@@ -170,6 +170,16 @@ static STOCK: Lazy<Regex> = Lazy::new(|| {
 });
 static SEQUENCE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"第\s?(\d{1,2}|[一二三四五六七八九十]+)\s?報").unwrap());
+/// The words [`STOCK`] and [`SEQUENCE`] need, each found by a prebuilt
+/// vectorised searcher (a `str::contains` builds its searcher per call).
+static STOCK_CODE_WORD: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("証券コード"));
+static STOCK_EXCHANGE_WORD: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("東証"));
+static ORDINAL_WORD: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("第"));
+static REPORT_WORD: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("報"));
 static ALSO: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
 static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
@@ -533,8 +543,9 @@ impl Extractor {
         let head_end = article::nth_sentence_end(t, r.title.1, r.end, 2).max(r.title.1);
         let head = &t[r.start..head_end];
         // Each form of the code needs one of these; most heads have none.
+        let holds = |f: &memchr::memmem::Finder| f.find(head.as_bytes()).is_some();
         let may_hold_stock =
-            has_paren_code(head) || head.contains("証券コード") || head.contains("東証");
+            has_paren_code(head) || holds(&STOCK_CODE_WORD) || holds(&STOCK_EXCHANGE_WORD);
         if let Some(c) = may_hold_stock.then(|| STOCK.captures(head)).flatten() {
             if let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) {
                 let (a, b) = ctx.norm.orig_span(r.start + m.start(), r.start + m.end());
@@ -542,8 +553,8 @@ impl Extractor {
                 rec.add_evidence("stock_code", m.as_str(), a, b);
             }
         }
-        if let Some(c) = head
-            .contains('報')
+        // `第…報` needs both chars: `報` alone is in most heads (`情報`).
+        if let Some(c) = (holds(&ORDINAL_WORD) && holds(&REPORT_WORD))
             .then(|| SEQUENCE.captures(head))
             .flatten()
         {

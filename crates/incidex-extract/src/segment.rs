@@ -37,13 +37,38 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// Calls `f` with the offset of every `\n` of `bytes`, in order. The
-/// vectorised `memchr` iterator keeps its state between hits, so a line costs
-/// a few instructions beyond the bytes scanned.
+/// Calls `f` with the offset of every `\n` of `bytes`, in order. Lines are
+/// short (a blank line is one byte): a mask of the newlines of 32 bytes at a
+/// time, its bits taken one by one, costs less per line than restarting a
+/// search after each.
 fn for_each_newline(bytes: &[u8], mut f: impl FnMut(usize)) {
-    for i in memchr::memchr_iter(b'\n', bytes) {
-        f(i);
+    let mut at = 0;
+    let mut chunks = bytes.chunks_exact(32);
+    for chunk in &mut chunks {
+        let mut hits = newline_mask(chunk);
+        while hits != 0 {
+            f(at + hits.trailing_zeros() as usize);
+            hits &= hits - 1;
+        }
+        at += 32;
     }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            f(at + i);
+        }
+    }
+}
+
+/// Bit `i` set where byte `i` of a 32-byte `chunk` is `\n`.
+#[inline(always)]
+fn newline_mask(chunk: &[u8]) -> u32 {
+    let half = |k: usize| {
+        <&[u8; 16]>::try_from(&chunk[k..k + 16]).map_or(0, |c| {
+            let v = crate::byte_scan::load16(c);
+            v.simd_eq(wide::i8x16::splat(b'\n' as i8)).to_bitmask() & 0xFFFF
+        })
+    };
+    half(0) | (half(16) << 16)
 }
 
 /// The number of characters of `s`, counted no further than `cap` (a long
@@ -60,23 +85,43 @@ fn chars_up_to(s: &str, cap: usize) -> usize {
 
 /// A blank line, or a rule drawn with dashes or box characters.
 fn is_blank(text: &str, l: &Line) -> bool {
+    // A blank line is empty or starts with white space (`09`..`0D`, `20`,
+    // or a char with the first byte `C2`, `E1`, `E2` or `E3 80 80`) or a
+    // rule char (`-`, `=`, `_`, `*`, `~`, first bytes `E2`, `EF`, or `・`
+    // `E3 83 BB`): any other first byte says no at once.
+    match text.as_bytes().get(l.start..l.end) {
+        Some([]) => return true,
+        Some(
+            [0x09..=0x0D | 0x20 | b'-' | b'=' | b'_' | b'*' | b'~' | 0xC2 | 0xE1 | 0xE2 | 0xEF, ..]
+            | [0xE3, 0x80, 0x80, ..]
+            | [0xE3, 0x83, 0xBB, ..],
+        )
+        | None => {}
+        _ => return false,
+    }
     let line = &text[l.start..l.end];
-    // Most lines start with a char that is neither white space nor a rule:
-    // they are not blank, and nothing more need be read.
-    if !line.is_empty()
-        && !starts_with_space(line.as_bytes())
-        && line.chars().next().is_some_and(|c| !is_rule_char(c))
-    {
+    // A line indented with white space (`　本文…`) is not blank when its
+    // first other char is no rule char: nothing more need be read.
+    let t = line.trim_start();
+    if t.chars().next().is_some_and(|c| !is_rule_char(c)) {
         return false;
     }
-    let t = trim(line);
+    let t = t.trim_end();
     t.is_empty() || t.chars().all(is_rule_char)
 }
 
 /// Whether `s` starts with a white-space char (`char::is_whitespace`), read
 /// from its UTF-8 bytes: U+0009..U+000D, U+0020, U+0085, U+00A0, U+1680,
 /// U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+#[inline]
 fn starts_with_space(s: &[u8]) -> bool {
+    // Only these first bytes start a white-space char: most lines are
+    // answered by one look at their first byte.
+    match s.first() {
+        Some(0x09..=0x0D | 0x20) => return true,
+        Some(0xC2 | 0xE1 | 0xE2 | 0xE3) => {}
+        _ => return false,
+    }
     matches!(
         s,
         [0x09..=0x0D | 0x20, ..]
@@ -89,7 +134,15 @@ fn starts_with_space(s: &[u8]) -> bool {
 }
 
 /// Whether `s` ends with a white-space char (the same chars as [`starts_with_space`]).
+#[inline]
 fn ends_with_space(s: &[u8]) -> bool {
+    // Every white-space char ends in one of these bytes: most lines are
+    // answered by one look at their last byte.
+    match s.last() {
+        Some(0x09..=0x0D | 0x20) => return true,
+        Some(0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF) => {}
+        _ => return false,
+    }
     matches!(
         s,
         [.., 0x09..=0x0D | 0x20]
@@ -104,7 +157,7 @@ fn ends_with_space(s: &[u8]) -> bool {
 /// `str::trim`, answered from a few bytes when neither end is white space
 /// (most lines), which saves decoding a char at each end.
 #[inline]
-fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     if !starts_with_space(b) && !ends_with_space(b) {
         return s;
@@ -128,6 +181,15 @@ pub fn is_heading(text: &str, lines: &[Line], i: usize) -> bool {
 
 /// [`is_heading`] given line `i` trimmed (`s`), which the caller has at hand.
 fn is_heading_trimmed(text: &str, lines: &[Line], i: usize, s: &str) -> bool {
+    heading_between(s, || {
+        (i == 0 || is_blank(text, &lines[i - 1]))
+            && (i + 1 >= lines.len() || is_blank(text, &lines[i + 1]))
+    })
+}
+
+/// Whether a trimmed line `s` reads as a heading; `between_blanks` says
+/// whether the lines beside it are blank (asked at most once).
+fn heading_between(s: &str, between_blanks: impl FnOnce() -> bool) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     if matches!(
         first,
@@ -145,8 +207,7 @@ fn is_heading_trimmed(text: &str, lines: &[Line], i: usize, s: &str) -> bool {
     let mark = matches!(first, '■' | '□' | '◆' | '◇' | '●' | '▼' | '▶' | '【');
     // An unmarked heading stands between blank lines. The neighbours are asked
     // first: most lines of a text have some, and then nothing else need be read.
-    let stands_alone = (i == 0 || is_blank(text, &lines[i - 1]))
-        && (i + 1 >= lines.len() || is_blank(text, &lines[i + 1]));
+    let stands_alone = between_blanks();
     if !mark && !stands_alone {
         return false;
     }
@@ -176,13 +237,15 @@ pub fn is_news_item(line: &str) -> bool {
     if !starts_with_bullet(line) {
         return false;
     }
-    let Some(rest) = line.strip_prefix(['・', '•', '●', '○', '◆', '◇', '-', '*', '▼'])
-    else {
+    // The bullets `-` and `*` are one byte long, the others three.
+    let bullet_len = if line.as_bytes()[0] < 0x80 { 1 } else { 3 };
+    let Some(rest) = line.get(bullet_len..) else {
         return false;
     };
+    // The length first: it reads at most 120 bytes, the search for `。` may read the whole line.
     rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
-        && MARU.find(rest.as_bytes()).is_some()
         && chars_up_to(rest, 30) >= 30
+        && MARU.find(rest.as_bytes()).is_some()
 }
 
 /// Whether `line` starts with a bullet of [`is_news_item`], read from its
@@ -223,15 +286,26 @@ impl Section {
 /// Sections of `text[range]`.
 pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
     let all = lines(text);
-    let mut out: Vec<Section> = Vec::new();
+    let mut out: Vec<Section> = Vec::with_capacity(8);
     let mut cur: Option<Section> = None;
+    let blank_at = |j: usize| is_blank(text, &all[j]);
     for (i, &l) in all.iter().enumerate() {
         if l.start < from || l.end > to {
             continue;
         }
+        // An empty line (most often between paragraphs) opens nothing and
+        // closes nothing: it only extends the section it stands in.
+        if l.start == l.end {
+            if let Some(c) = cur.as_mut() {
+                c.end = l.end;
+            }
+            continue;
+        }
         let line = trim(&text[l.start..l.end]);
         let news_item = cur.is_some() && starts_with_bullet(line) && is_news_item(line);
-        if news_item || is_heading_trimmed(text, &all, i, line) {
+        let between_blanks =
+            || (i == 0 || blank_at(i - 1)) && (i + 1 >= all.len() || blank_at(i + 1));
+        if news_item || heading_between(line, between_blanks) {
             // A heading line is the section's heading; a news item has none.
             let heading_end = if news_item { l.start } else { l.end };
             if let Some(mut c) = cur.take() {
@@ -356,6 +430,29 @@ mod tests {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             let line = format!("{c}一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十。");
             assert_eq!(is_news_item(&line), bullets.contains(&c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_found_as_by_trimming() {
+        let firsts = [
+            "", " ", "\t", "\u{3000}", "\u{a0}", "\u{2003}", "-", "=", "_", "*", "~", "―", "━",
+            "─", "＝", "・", "a", "あ", "本", "■", "【", "\u{1680}", "\u{ff01}", "\u{3001}",
+        ];
+        let mut t = String::new();
+        for a in firsts {
+            for b in ["", " ", "-", "x", "・", "\u{3000}"] {
+                t.push_str(&format!("{a}{b}\n"));
+            }
+        }
+        let ls = lines(&t);
+        for l in &ls {
+            let line = &t[l.start..l.end];
+            let want = {
+                let s = line.trim();
+                s.is_empty() || s.chars().all(is_rule_char)
+            };
+            assert_eq!(is_blank(&t, l), want, "{line:?}");
         }
     }
 
