@@ -38,8 +38,16 @@ pub(crate) enum ByteClass {
     DigitCandidate,
     /// What the date forms look at in a window: `-`, `.`, `/`, ASCII letters,
     /// the first bytes of `年` (E5), `月` and `日` (E6), and of characters
-    /// outside U+2000..U+9FFF.
+    /// outside U+2000..U+9FFF. Of the many kanji that start with E5 or E6
+    /// only those whose second byte is one of `年`, `和`, `月`, `日` or `成`
+    /// are held (by a look at the next byte), not a stop at each kanji.
     DateCue,
+    /// [`DateCue`](ByteClass::DateCue) but E5 and E6, each byte alone.
+    DateCueNotKanji,
+    /// E5 and E6, the first bytes of `年`, `和`, `月`, `日` and `成`.
+    DateKanjiFirst,
+    /// B9, 92, 9C, 97 and 88, the second bytes of `年`, `和`, `月`, `日` and `成`.
+    DateKanjiSecond,
 }
 
 /// Stops at ASCII digits and at the first bytes of characters outside
@@ -71,13 +79,32 @@ impl ByteClass {
             ByteClass::DigitCandidate => {
                 in_span(b, b'0', 10) || in_span(b, 0xC2, 0x20) || in_span(b, 0xEA, 0x0B)
             }
-            ByteClass::DateCue => {
+            // A byte alone cannot tell: see `holds_at`.
+            ByteClass::DateCue => false,
+            ByteClass::DateCueNotKanji => {
                 in_span(b, b'-', 3)
                     || in_span(b | 0x20, b'a', 26)
                     || in_span(b, 0xC2, 0x20)
-                    || in_span(b, 0xE5, 2)
                     || in_span(b, 0xEA, 0x0B)
             }
+            ByteClass::DateKanjiFirst => in_span(b, 0xE5, 2),
+            ByteClass::DateKanjiSecond => matches!(b, 0xB9 | 0x92 | 0x9C | 0x97 | 0x88),
+        }
+    }
+
+    /// Whether the class holds `bytes[i]`, with what follows it (the tests'
+    /// reference).
+    #[cfg(test)]
+    fn holds_at(self, bytes: &[u8], i: usize) -> bool {
+        match self {
+            ByteClass::DateCue => {
+                ByteClass::DateCueNotKanji.holds(bytes[i])
+                    || (ByteClass::DateKanjiFirst.holds(bytes[i])
+                        && bytes
+                            .get(i + 1)
+                            .is_some_and(|&n| ByteClass::DateKanjiSecond.holds(n)))
+            }
+            _ => self.holds(bytes[i]),
         }
     }
 
@@ -86,24 +113,36 @@ impl ByteClass {
     #[inline(always)]
     fn mask(self, chunk: &[u8; 16]) -> u32 {
         let v = load16(chunk);
+        // The top bit of each byte says non-ASCII.
+        if let ByteClass::NonAscii = self {
+            return v.to_bitmask();
+        }
+        self.vector_mask(v).to_bitmask()
+    }
+
+    /// The lanes of `v` whose byte the class holds (any but `NonAscii`).
+    #[inline(always)]
+    fn vector_mask(self, v: i8x16) -> i8x16 {
         let lower = v | i8x16::splat(0x20);
-        let hits = match self {
+        match self {
             ByteClass::AsciiDigit => span(v, b'0', 10),
             ByteClass::AsciiLetter => span(lower, b'a', 26),
-            // The top bit of each byte says non-ASCII.
-            ByteClass::NonAscii => return v.to_bitmask(),
+            ByteClass::NonAscii => v & i8x16::splat(i8::MIN),
             ByteClass::DigitCandidate => {
                 span(v, b'0', 10) | span(v, 0xC2, 0x20) | span(v, 0xEA, 0x0B)
             }
-            ByteClass::DateCue => {
-                span(v, b'-', 3)
-                    | span(lower, b'a', 26)
-                    | span(v, 0xC2, 0x20)
-                    | span(v, 0xE5, 2)
-                    | span(v, 0xEA, 0x0B)
+            // Made of the three classes below, by `chunk_hits`.
+            ByteClass::DateCue => i8x16::splat(0),
+            ByteClass::DateCueNotKanji => {
+                span(v, b'-', 3) | span(lower, b'a', 26) | span(v, 0xC2, 0x20) | span(v, 0xEA, 0x0B)
             }
-        };
-        hits.to_bitmask()
+            ByteClass::DateKanjiFirst => span(v, 0xE5, 2),
+            ByteClass::DateKanjiSecond => [0xB9u8, 0x92, 0x9C, 0x97, 0x88]
+                .iter()
+                .fold(i8x16::splat(0), |m, &x| {
+                    m | v.simd_eq(i8x16::splat(x as i8))
+                }),
+        }
     }
 }
 
@@ -111,6 +150,42 @@ impl ByteClass {
 /// `class` holds.
 #[inline(always)]
 fn chunk_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
+    if let ByteClass::DateCue = class {
+        return date_cue_hits(bytes, at);
+    }
+    one_class_hits(bytes, at, class)
+}
+
+/// [`chunk_hits`] of [`DATE_CUE`]: a first byte (E5, E6) is held when the
+/// byte after it is a second byte, the sixteen bytes and the sixteen after
+/// the first tested side by side (one read more, cut short at the end).
+#[inline(always)]
+fn date_cue_hits(bytes: &[u8], at: usize) -> u32 {
+    let pair = bytes.get(at..at + 17).and_then(|r| {
+        Some((
+            <&[u8; 16]>::try_from(r.get(..16)?).ok()?,
+            <&[u8; 16]>::try_from(r.get(1..)?).ok()?,
+        ))
+    });
+    match pair {
+        Some((chunk, next)) => {
+            let v = load16(chunk);
+            let first = span(v, 0xE5, 2);
+            (ByteClass::DateCueNotKanji.vector_mask(v)
+                | (first & ByteClass::DateKanjiSecond.vector_mask(load16(next))))
+            .to_bitmask()
+        }
+        None => {
+            one_class_hits(bytes, at, ByteClass::DateCueNotKanji)
+                | (one_class_hits(bytes, at, ByteClass::DateKanjiFirst)
+                    & one_class_hits(bytes, at + 1, ByteClass::DateKanjiSecond))
+        }
+    }
+}
+
+/// [`chunk_hits`] for a class that a byte alone tells.
+#[inline(always)]
+fn one_class_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
     match bytes.get(at..at + 16) {
         Some(chunk) => <&[u8; 16]>::try_from(chunk).map_or(0, |c| class.mask(c)),
         None => tail_hits(bytes, at, class),
@@ -149,6 +224,9 @@ fn tail_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
 #[inline(always)]
 pub(crate) fn scan_to(bytes: &[u8], from: usize, class: &ByteClass) -> Option<usize> {
     let class = *class;
+    if let ByteClass::DateCue = class {
+        return Hits::new(bytes, from, &class).next();
+    }
     let rest = bytes.get(from..)?;
     let mut at = from;
     let mut chunks = rest.chunks_exact(16);
@@ -218,46 +296,6 @@ impl Iterator for Hits<'_> {
     }
 }
 
-/// The first place at or after `from` where `bytes` holds the three bytes
-/// `seq` (none of them zero): a date window's `年`, `月` or `日`, whose first
-/// bytes (E5, E6) start many other kanji, found sixteen places at a time
-/// without a stop at each of those.
-#[inline(always)]
-pub(crate) fn find3(bytes: &[u8], from: usize, seq: [u8; 3]) -> Option<usize> {
-    let is = |chunk: &[u8], b: u8| {
-        <&[u8; 16]>::try_from(chunk).map_or(i8x16::splat(0), |c| {
-            load16(c).simd_eq(i8x16::splat(b as i8))
-        })
-    };
-    let mut at = from;
-    while let Some(window) = bytes.get(at..at + 18) {
-        let hits =
-            (is(&window[..16], seq[0]) & is(&window[1..17], seq[1]) & is(&window[2..], seq[2]))
-                .to_bitmask();
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize);
-        }
-        at += 16;
-    }
-    // Fewer than eighteen bytes left: the last eighteen read again, the
-    // places before `at` shifted out (a window of a date is seldom shorter),
-    // with no copy.
-    let rest = bytes.get(at..)?;
-    if let Some(base) = bytes.len().checked_sub(18) {
-        let last = bytes.get(base..)?;
-        let hits = (is(&last[..16], seq[0]) & is(&last[1..17], seq[1]) & is(&last[2..], seq[2]))
-            .to_bitmask()
-            >> (at - base);
-        return (hits != 0).then(|| at + hits.trailing_zeros() as usize);
-    }
-    // A text of fewer than eighteen bytes: padded with zeros, which `seq` lacks.
-    let mut pad = [0u8; 18];
-    pad.get_mut(..rest.len())?.copy_from_slice(rest);
-    let hits =
-        (is(&pad[..16], seq[0]) & is(&pad[1..17], seq[1]) & is(&pad[2..], seq[2])).to_bitmask();
-    (hits != 0).then(|| at + hits.trailing_zeros() as usize)
-}
-
 /// Whether `text` holds at least `n` ASCII letters.
 pub(crate) fn has_ascii_letters(text: &str, n: usize) -> bool {
     let bytes = text.as_bytes();
@@ -279,7 +317,12 @@ mod tests {
     /// Random text: each scan stops where a loop over the characters stops.
     #[test]
     fn scans_stop_where_a_character_loop_stops() {
-        const PIECES: [&str; 14] = [
+        const PIECES: [&str; 19] = [
+            "年",
+            "月",
+            "和",
+            "成",
+            "平",
             "a",
             "Z",
             "0",
@@ -319,7 +362,7 @@ mod tests {
                 for (from, _) in text.char_indices() {
                     let slow = text[from..]
                         .char_indices()
-                        .find(|&(i, _)| class.holds(bytes[from + i]))
+                        .find(|&(i, _)| class.holds_at(bytes, from + i))
                         .map(|(i, _)| from + i);
                     assert_eq!(scan_to(bytes, from, &class), slow, "{text:?} from {from}");
                     // Every place, and every place after a skip, as a loop finds
@@ -329,7 +372,7 @@ mod tests {
                     }
                     let all: Vec<usize> = text[from..]
                         .char_indices()
-                        .filter(|&(i, _)| class.holds(bytes[from + i]))
+                        .filter(|&(i, _)| class.holds_at(bytes, from + i))
                         .map(|(i, _)| from + i)
                         .collect();
                     assert_eq!(Hits::new(bytes, from, &class).collect::<Vec<_>>(), all);
@@ -340,37 +383,6 @@ mod tests {
                         let rest: Vec<usize> = all.iter().copied().filter(|&i| i >= skip).collect();
                         assert_eq!(hits.collect::<Vec<_>>(), rest, "{text:?} skip to {skip}");
                     }
-                }
-            }
-        }
-    }
-
-    /// Random texts of date characters and their neighbours: `find3` finds
-    /// what a search for the bytes finds, from every place.
-    #[test]
-    fn find3_finds_what_a_search_finds() {
-        const PIECES: [&str; 9] = ["年", "月", "日", "平", "曜", "1", " ", "\u{E6}", "abcdefgh"];
-        let mut seed: u64 = 0x0F1D_3F1D_3F1D_3001;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..5_000 {
-            let len = (next() % 30) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
-            let bytes = text.as_bytes();
-            for what in ["年", "月", "日"] {
-                let seq: [u8; 3] = what.as_bytes().try_into().unwrap();
-                for from in 0..=bytes.len() + 1 {
-                    let slow = bytes
-                        .get(from..)
-                        .and_then(|r| r.windows(3).position(|w| w == seq))
-                        .map(|i| from + i);
-                    assert_eq!(find3(bytes, from, seq), slow, "{text:?} from {from}");
                 }
             }
         }

@@ -243,8 +243,33 @@ const D_JA_FORM: Form = Form {
     ascii: Some(ascii::day_ja),
 };
 
-/// Finds the matches of a form in a window (as bytes) into a list.
-type AsciiMatcher = fn(&[u8], &mut Vec<FormMatch>);
+/// Finds the matches of a form in a window (as bytes) into a list, from the
+/// places of `年`, `月` and `日` in the window.
+type AsciiMatcher = fn(&[u8], &Anchors, &mut Vec<FormMatch>);
+
+/// The places of `年`, `月` and `日` in a window, and of the separators
+/// (`/`, `.`, `-`) between two ASCII digits, in order: found once, by the scan
+/// for the window's cues, for all the forms that start from them.
+#[derive(Default)]
+struct Anchors {
+    year: Vec<usize>,
+    month: Vec<usize>,
+    day: Vec<usize>,
+    /// `/`, `.` or `-` between two ASCII digits.
+    separator: Vec<usize>,
+    /// `/` between two ASCII digits.
+    slash: Vec<usize>,
+}
+
+impl Anchors {
+    fn clear(&mut self) {
+        self.year.clear();
+        self.month.clear();
+        self.day.clear();
+        self.separator.clear();
+        self.slash.clear();
+    }
+}
 
 /// One match of a form in a window: its span and the spans of its groups
 /// (group `i` at `groups[i - 1]`), in bytes of the window.
@@ -264,10 +289,17 @@ impl FormMatch {
 
 /// The matches of `form` in `w`, in order, into `out` (emptied first).
 /// `ascii_digits` says that no character of `w` outside ASCII can be a digit.
-fn form_matches(form: &Form, w: &str, ascii_digits: bool, out: &mut Vec<FormMatch>) {
+/// `anchors` are the places of `年`, `月` and `日` in `w`.
+fn form_matches(
+    form: &Form,
+    w: &str,
+    anchors: &Anchors,
+    ascii_digits: bool,
+    out: &mut Vec<FormMatch>,
+) {
     out.clear();
     match form.ascii {
-        Some(find) if ascii_digits => find(w.as_bytes(), out),
+        Some(find) if ascii_digits => find(w.as_bytes(), anchors, out),
         _ => out.extend(form.re.captures_iter(w).filter_map(|c| {
             let whole = c.get(0)?;
             let span = |i: usize| c.get(i).map(|m| (m.start(), m.end()));
@@ -302,13 +334,14 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     };
     let english = has_ascii_letters(text, 8);
     let mut found: Vec<FormMatch> = Vec::new();
+    let mut anchors = Anchors::default();
     // Every date form holds a digit: the forms run only over small windows
     // around the runs of digits, not over all the text.
     for (ws, we) in digit_windows(text, 16, 24) {
         let w = &text[ws..we];
         // Each form runs only on a window holding the characters it cannot match
         // without.
-        let cue = Cues::of(w);
+        let cue = Cues::of(w, &mut anchors);
         // A third of the windows (digits in prose, tables, versions) hold
         // no cue of any form: nothing to run.
         if !cue.any_form(english) {
@@ -319,7 +352,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             cue.year_ja && cue.month_ja && cue.era_end && ERA_NAMES.iter().any(|n| w.contains(n));
         let run = |form: &Form, wanted: bool, buf: &mut Vec<FormMatch>| {
             if wanted {
-                form_matches(form, w, ascii, buf);
+                form_matches(form, w, &anchors, ascii, buf);
             } else {
                 buf.clear();
             }
@@ -573,9 +606,11 @@ struct Cues {
 }
 
 impl Cues {
-    fn of(w: &str) -> Cues {
+    /// The cues of `w`, and the places of its `年`, `月` and `日` into `anchors`.
+    fn of(w: &str, anchors: &mut Anchors) -> Cues {
         let b = w.as_bytes();
         let mut cue = Cues::default();
+        anchors.clear();
         // `\d` is Unicode: any non-ASCII byte may belong to a digit.
         let digitish = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_digit() || x >= 0x80);
         // Only the bytes the cues are made of are looked at: each is ASCII or
@@ -585,19 +620,34 @@ impl Cues {
             let Some(&x) = b.get(i) else { break };
             match x {
                 0xE5 => match b.get(i + 1..i + 3) {
-                    Some([0xB9, 0xB4]) => cue.year_ja = true,
+                    Some([0xB9, 0xB4]) => {
+                        cue.year_ja = true;
+                        anchors.year.push(i);
+                    }
                     Some([0x92, 0x8C]) => cue.era_end = true,
                     _ => {}
                 },
                 0xE6 => match b.get(i + 1..i + 3) {
-                    Some([0x9C, 0x88]) => cue.month_ja = true,
-                    Some([0x97, 0xA5]) => cue.day_ja = true,
+                    Some([0x9C, 0x88]) => {
+                        cue.month_ja = true;
+                        anchors.month.push(i);
+                    }
+                    Some([0x97, 0xA5]) => {
+                        cue.day_ja = true;
+                        anchors.day.push(i);
+                    }
                     Some([0x88, 0x90]) => cue.era_end = true,
                     _ => {}
                 },
                 b'/' | b'.' | b'-' if i > 0 && digitish(b.get(i - 1)) && digitish(b.get(i + 1)) => {
                     cue.digit_sep = true;
                     cue.digit_slash |= x == b'/';
+                    if b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                        anchors.separator.push(i);
+                        if x == b'/' {
+                            anchors.slash.push(i);
+                        }
+                    }
                 }
                 0xC5 if b.get(i + 1) == Some(&0xBF) => {
                     (cue.name_day, cue.day_name_year, cue.name_year) = (true, true, true);
@@ -773,7 +823,7 @@ fn is_month_word(word: &[u8]) -> bool {
 /// digits is a fixed one, so a match is found from the place of that
 /// character: `年`, `月`, `日`, `/` or a separator.
 mod ascii {
-    use super::FormMatch;
+    use super::{Anchors, FormMatch};
 
     const YEAR: &[u8] = "年".as_bytes();
     const MONTH: &[u8] = "月".as_bytes();
@@ -782,19 +832,6 @@ mod ascii {
     const DAY_CUES: [&str; 12] = [
         "午前", "午後", "、", ",", "に", "から", "まで", "現在", "(", "未明", "夜", "朝",
     ];
-
-    /// The first place at or after `from` where `b` holds `what` (not empty):
-    /// a search for its first byte, then a look at the rest.
-    fn find(b: &[u8], from: usize, what: &[u8]) -> Option<usize> {
-        if let Ok(seq) = <[u8; 3]>::try_from(what) {
-            return crate::byte_scan::find3(b, from, seq);
-        }
-        let (&first, _) = what.split_first()?;
-        let rest = b.get(from..)?;
-        memchr::memchr_iter(first, rest)
-            .find(|&i| rest[i..].starts_with(what))
-            .map(|i| from + i)
-    }
 
     fn is_at(b: &[u8], at: usize, what: &[u8]) -> bool {
         b.get(at..).is_some_and(|r| r.starts_with(what))
@@ -823,210 +860,180 @@ mod ascii {
         matches!(b.get(at), Some(b'/' | b'.' | b'-'))
     }
 
-    /// Calls `each(anchor, floor)` for every place of `anchor` in order, where
-    /// `floor` is the end of the last match; `each` gives the end of its match.
-    fn each_anchor(
-        b: &[u8],
-        anchor: impl Fn(&[u8], usize) -> Option<usize>,
-        mut each: impl FnMut(usize, usize) -> Option<usize>,
-    ) {
-        let (mut floor, mut from) = (0, 0);
-        while let Some(at) = anchor(b, from) {
-            match each(at, floor) {
-                Some(end) => (floor, from) = (end, end),
-                None => from = at + 1,
+    /// Calls `each(anchor, floor)` for every place in `places` (in order)
+    /// not inside the last match, where `floor` is the end of the last match;
+    /// `each` gives the end of its match.
+    fn each_place(places: &[usize], mut each: impl FnMut(usize, usize) -> Option<usize>) {
+        let mut floor = 0;
+        for &at in places {
+            if at < floor {
+                continue;
+            }
+            if let Some(end) = each(at, floor) {
+                floor = end;
             }
         }
     }
 
     /// `(\d{1,2})月`
-    pub(super) fn month_ja(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| find(b, from, MONTH),
-            |at, floor| {
-                let start = at - digits_before(b, at, floor).min(2);
-                let end = at + MONTH.len();
-                (start < at).then(|| {
-                    out.push(FormMatch {
-                        start,
-                        end,
-                        groups: [Some((start, at)), None, None, None],
-                    });
-                    end
-                })
-            },
-        );
+    pub(super) fn month_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        each_place(&anchors.month, |at, floor| {
+            let start = at - digits_before(b, at, floor).min(2);
+            let end = at + MONTH.len();
+            (start < at).then(|| {
+                out.push(FormMatch {
+                    start,
+                    end,
+                    groups: [Some((start, at)), None, None, None],
+                });
+                end
+            })
+        });
     }
 
     /// `(\d{1,2})日(?:午前|午後|、|,|に|から|まで|現在|\(|未明|夜|朝)`
-    pub(super) fn day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| find(b, from, DAY),
-            |at, floor| {
-                let start = at - digits_before(b, at, floor).min(2);
-                let after = at + DAY.len();
-                let cue = DAY_CUES.iter().find(|c| is_at(b, after, c.as_bytes()))?;
-                let end = after + cue.len();
-                (start < at).then(|| {
-                    out.push(FormMatch {
-                        start,
-                        end,
-                        groups: [Some((start, at)), None, None, None],
-                    });
-                    end
-                })
-            },
-        );
+    pub(super) fn day_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        each_place(&anchors.day, |at, floor| {
+            let start = at - digits_before(b, at, floor).min(2);
+            let after = at + DAY.len();
+            let cue = DAY_CUES.iter().find(|c| is_at(b, after, c.as_bytes()))?;
+            let end = after + cue.len();
+            (start < at).then(|| {
+                out.push(FormMatch {
+                    start,
+                    end,
+                    groups: [Some((start, at)), None, None, None],
+                });
+                end
+            })
+        });
     }
 
     /// `(\d{1,2})月(\d{1,2})日`
-    pub(super) fn month_day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| find(b, from, MONTH),
-            |at, floor| {
-                let start = at - digits_before(b, at, floor).min(2);
-                let day_from = at + MONTH.len();
-                let day_end = one_or_two_then(b, day_from, DAY)?;
-                let end = day_end + DAY.len();
-                (start < at).then(|| {
-                    out.push(FormMatch {
-                        start,
-                        end,
-                        groups: [Some((start, at)), Some((day_from, day_end)), None, None],
-                    });
-                    end
-                })
-            },
-        );
+    pub(super) fn month_day_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        each_place(&anchors.month, |at, floor| {
+            let start = at - digits_before(b, at, floor).min(2);
+            let day_from = at + MONTH.len();
+            let day_end = one_or_two_then(b, day_from, DAY)?;
+            let end = day_end + DAY.len();
+            (start < at).then(|| {
+                out.push(FormMatch {
+                    start,
+                    end,
+                    groups: [Some((start, at)), Some((day_from, day_end)), None, None],
+                });
+                end
+            })
+        });
     }
 
     /// `(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?`
-    pub(super) fn year_month_day_ja(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| find(b, from, YEAR),
-            |at, floor| {
-                if digits_before(b, at, floor) < 4 {
-                    return None;
-                }
-                let start = at - 4;
-                let month_from = at + YEAR.len();
-                let month_end = one_or_two_then(b, month_from, MONTH)?;
-                let day_from = month_end + MONTH.len();
-                let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
-                let end = day.map_or(day_from, |(_, e)| e + DAY.len());
-                out.push(FormMatch {
-                    start,
-                    end,
-                    groups: [Some((start, at)), Some((month_from, month_end)), day, None],
-                });
-                Some(end)
-            },
-        );
+    pub(super) fn year_month_day_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        each_place(&anchors.year, |at, floor| {
+            if digits_before(b, at, floor) < 4 {
+                return None;
+            }
+            let start = at - 4;
+            let month_from = at + YEAR.len();
+            let month_end = one_or_two_then(b, month_from, MONTH)?;
+            let day_from = month_end + MONTH.len();
+            let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
+            let end = day.map_or(day_from, |(_, e)| e + DAY.len());
+            out.push(FormMatch {
+                start,
+                end,
+                groups: [Some((start, at)), Some((month_from, month_end)), day, None],
+            });
+            Some(end)
+        });
     }
 
     /// `(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?`
-    pub(super) fn era_year_month_day(b: &[u8], out: &mut Vec<FormMatch>) {
+    pub(super) fn era_year_month_day(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
         const FIRST: &[u8] = "元".as_bytes();
-        each_anchor(
-            b,
-            |b, from| find(b, from, YEAR),
-            |at, floor| {
-                // The year of the era: one or two digits, or `元`, just before `年`.
-                let num_start = match digits_before(b, at, floor) {
-                    1 => at - 1,
-                    2 => at - 2,
-                    0 if at >= floor + FIRST.len() && b[..at].ends_with(FIRST) => at - FIRST.len(),
-                    _ => return None,
-                };
-                let era_len = super::ERA_NAMES[0].len();
-                let start = num_start.checked_sub(era_len).filter(|&s| s >= floor)?;
-                if !super::ERA_NAMES
-                    .iter()
-                    .any(|e| b[start..num_start] == *e.as_bytes())
-                {
-                    return None;
-                }
-                let month_from = at + YEAR.len();
-                let month_end = one_or_two_then(b, month_from, MONTH)?;
-                let day_from = month_end + MONTH.len();
-                let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
-                let end = day.map_or(day_from, |(_, e)| e + DAY.len());
-                out.push(FormMatch {
-                    start,
-                    end,
-                    groups: [
-                        Some((start, num_start)),
-                        Some((num_start, at)),
-                        Some((month_from, month_end)),
-                        day,
-                    ],
-                });
-                Some(end)
-            },
-        );
+        each_place(&anchors.year, |at, floor| {
+            // The year of the era: one or two digits, or `元`, just before `年`.
+            let num_start = match digits_before(b, at, floor) {
+                1 => at - 1,
+                2 => at - 2,
+                0 if at >= floor + FIRST.len() && b[..at].ends_with(FIRST) => at - FIRST.len(),
+                _ => return None,
+            };
+            let era_len = super::ERA_NAMES[0].len();
+            let start = num_start.checked_sub(era_len).filter(|&s| s >= floor)?;
+            if !super::ERA_NAMES
+                .iter()
+                .any(|e| b[start..num_start] == *e.as_bytes())
+            {
+                return None;
+            }
+            let month_from = at + YEAR.len();
+            let month_end = one_or_two_then(b, month_from, MONTH)?;
+            let day_from = month_end + MONTH.len();
+            let day = one_or_two_then(b, day_from, DAY).map(|e| (day_from, e));
+            let end = day.map_or(day_from, |(_, e)| e + DAY.len());
+            out.push(FormMatch {
+                start,
+                end,
+                groups: [
+                    Some((start, num_start)),
+                    Some((num_start, at)),
+                    Some((month_from, month_end)),
+                    day,
+                ],
+            });
+            Some(end)
+        });
     }
 
     /// `(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})`
-    pub(super) fn year_month_day_num(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| {
-                let rest = b.get(from..)?;
-                memchr::memchr3(b'/', b'.', b'-', rest).map(|i| from + i)
-            },
-            |at, floor| {
-                if digits_before(b, at, floor) < 4 {
-                    return None;
-                }
-                let start = at - 4;
-                let month_from = at + 1;
-                let n = digits_from(b, month_from);
-                if !(1..=2).contains(&n) || !is_separator(b, month_from + n) {
-                    return None;
-                }
-                let month_end = month_from + n;
-                let day_from = month_end + 1;
-                let day_end = day_from + digits_from(b, day_from).min(2);
-                (day_end > day_from).then(|| {
-                    out.push(FormMatch {
-                        start,
-                        end: day_end,
-                        groups: [
-                            Some((start, at)),
-                            Some((month_from, month_end)),
-                            Some((day_from, day_end)),
-                            None,
-                        ],
-                    });
-                    day_end
-                })
-            },
-        );
+    pub(super) fn year_month_day_num(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        // Its separators have a digit on either side.
+        each_place(&anchors.separator, |at, floor| {
+            if digits_before(b, at, floor) < 4 {
+                return None;
+            }
+            let start = at - 4;
+            let month_from = at + 1;
+            let n = digits_from(b, month_from);
+            if !(1..=2).contains(&n) || !is_separator(b, month_from + n) {
+                return None;
+            }
+            let month_end = month_from + n;
+            let day_from = month_end + 1;
+            let day_end = day_from + digits_from(b, day_from).min(2);
+            (day_end > day_from).then(|| {
+                out.push(FormMatch {
+                    start,
+                    end: day_end,
+                    groups: [
+                        Some((start, at)),
+                        Some((month_from, month_end)),
+                        Some((day_from, day_end)),
+                        None,
+                    ],
+                });
+                day_end
+            })
+        });
     }
 
     /// `(\d{1,2})/(\d{1,2})`
-    pub(super) fn month_day_slash(b: &[u8], out: &mut Vec<FormMatch>) {
-        each_anchor(
-            b,
-            |b, from| memchr::memchr(b'/', b.get(from..)?).map(|i| from + i),
-            |at, floor| {
-                let start = at - digits_before(b, at, floor).min(2);
-                let day_from = at + 1;
-                let day_end = day_from + digits_from(b, day_from).min(2);
-                (start < at && day_end > day_from).then(|| {
-                    out.push(FormMatch {
-                        start,
-                        end: day_end,
-                        groups: [Some((start, at)), Some((day_from, day_end)), None, None],
-                    });
-                    day_end
-                })
-            },
-        );
+    pub(super) fn month_day_slash(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        // Its slash has a digit on either side.
+        each_place(&anchors.slash, |at, floor| {
+            let start = at - digits_before(b, at, floor).min(2);
+            let day_from = at + 1;
+            let day_end = day_from + digits_from(b, day_from).min(2);
+            (start < at && day_end > day_from).then(|| {
+                out.push(FormMatch {
+                    start,
+                    end: day_end,
+                    groups: [Some((start, at)), Some((day_from, day_end)), None, None],
+                });
+                day_end
+            })
+        });
     }
 }
 
@@ -1244,14 +1251,17 @@ mod tests {
             seed
         };
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let mut anchors = Anchors::default();
         for _ in 0..60_000 {
             let len = (next() % 14) as usize;
             let w: String = (0..len)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
+            // The places of `年`, `月` and `日` as the scan for cues finds them.
+            Cues::of(&w, &mut anchors);
             for (form, name) in &forms {
-                form_matches(form, &w, true, &mut fast);
-                form_matches(form, &w, false, &mut slow);
+                form_matches(form, &w, &anchors, true, &mut fast);
+                form_matches(form, &w, &anchors, false, &mut slow);
                 assert_eq!(fast, slow, "{name} on {w:?}");
             }
         }
@@ -1287,14 +1297,16 @@ mod tests {
             seed
         };
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let mut anchors = Anchors::default();
         let mut found = 0;
         for _ in 0..60_000 {
             let len = (next() % 14) as usize;
             let w: String = (0..len)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
-            form_matches(&ERA_FORM, &w, true, &mut fast);
-            form_matches(&ERA_FORM, &w, false, &mut slow);
+            Cues::of(&w, &mut anchors);
+            form_matches(&ERA_FORM, &w, &anchors, true, &mut fast);
+            form_matches(&ERA_FORM, &w, &anchors, false, &mut slow);
             assert_eq!(fast, slow, "era on {w:?}");
             found += slow.len();
         }
@@ -1362,7 +1374,7 @@ mod tests {
             let w: String = (0..len)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
-            let cue = Cues::of(&w);
+            let cue = Cues::of(&w, &mut Anchors::default());
             for (re, has) in [
                 (&EN_MDY, cue.name_day),
                 (&EN_DMY, cue.day_name_year),
