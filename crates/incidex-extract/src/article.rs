@@ -192,26 +192,33 @@ static PROVIDING: Lazy<Regex> = Lazy::new(|| {
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
 /// The words [`PROVIDER`], [`PROVIDING`] and [`SUBSIDIARY`] start with: a
 /// region without any of them needs none of the three scans.
-static ROLE_CUES: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
-    any_word_finder([
-        "受託事業者",
-        "委託事業者",
-        "受託業者",
-        "委託先事業者",
-        "委託先",
-        "運営事業者",
-        "サービスを提供する",
-        "サービスを運営する",
-        "業務を受託する",
-        "業務を受託している",
-        "サービスを提供している",
-        "子会社",
-    ])
-    .expect("literal cues compile")
-});
+const ROLE_CUE_LIST: [&str; 12] = [
+    "受託事業者",
+    "委託事業者",
+    "受託業者",
+    "委託先事業者",
+    "委託先",
+    "運営事業者",
+    "サービスを提供する",
+    "サービスを運営する",
+    "業務を受託する",
+    "業務を受託している",
+    "サービスを提供している",
+    "子会社",
+];
+static ROLE_CUES: Lazy<aho_corasick::AhoCorasick> =
+    Lazy::new(|| any_word_finder(ROLE_CUE_LIST).expect("literal cues compile"));
 /// The words of a regulator's order ([`regulated_company`]).
+const ORDER_WORD_LIST: [&str; 4] = ["命令", "勧告", "処分", "指導"];
 static ORDER_WORDS: Lazy<aho_corasick::AhoCorasick> =
-    Lazy::new(|| any_word_finder(["命令", "勧告", "処分", "指導"]).expect("literal cues compile"));
+    Lazy::new(|| any_word_finder(ORDER_WORD_LIST).expect("literal cues compile"));
+/// [`ORDER_WORD_LIST`] (pattern ids below its length) and the role cues in one
+/// automaton, so an article's region is searched once for both ([`article_cues`]).
+/// No order word shares a character with a role cue, so one kind never hides the other.
+static ORDER_AND_ROLE_WORDS: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    any_word_finder(ORDER_WORD_LIST.iter().chain(ROLE_CUE_LIST.iter()))
+        .expect("literal cues compile")
+});
 static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
 
 /// Words that end an English subject that is not an organisation.
@@ -1134,13 +1141,61 @@ fn lines_unchanged(lead: &str) -> bool {
     len + kept.max(1) - 1 == lead.len()
 }
 
+/// How far from an article's start [`roles`] looks.
+const ROLE_REACH: usize = 3000;
+/// How far from an article's start [`regulated_company`] looks.
+const ORDER_REACH: usize = 1500;
+
+/// Which of the cue words [`roles`] and [`regulated_company`] need an article holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleCues {
+    /// An order word within [`ORDER_REACH`] of the start.
+    pub order: bool,
+    /// A role cue within [`ROLE_REACH`] of the start.
+    pub role: bool,
+}
+
+/// [`ArticleCues`] of the article `from..to`, found in one pass over its first
+/// [`ROLE_REACH`] bytes (the order words' reach is a prefix of it).
+pub fn article_cues(text: &str, from: usize, to: usize) -> ArticleCues {
+    let order_end = floor_char(text, to.min(from + ORDER_REACH)) - from;
+    let region = &text[from..floor_char(text, to.min(from + ROLE_REACH))];
+    let mut cues = ArticleCues {
+        order: false,
+        role: false,
+    };
+    for m in ORDER_AND_ROLE_WORDS.find_iter(region) {
+        if m.pattern().as_usize() < ORDER_WORD_LIST.len() {
+            cues.order |= m.end() <= order_end;
+        } else {
+            cues.role = true;
+        }
+        if cues.role && (cues.order || m.end() >= order_end) {
+            break;
+        }
+    }
+    cues
+}
+
 /// The other organisations around the main victim in an article.
 pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexicon) -> Vec<Named> {
-    let region = &text[from..floor_char(text, to.min(from + 3000))];
-    let mut out: Vec<Named> = Vec::new();
+    let region = &text[from..floor_char(text, to.min(from + ROLE_REACH))];
     if !ROLE_CUES.is_match(region) {
-        return out;
+        return Vec::new();
     }
+    roles_cued(text, from, to, main, suffixes)
+}
+
+/// [`roles`] of an article known to hold a role cue ([`ArticleCues::role`]).
+pub fn roles_cued(
+    text: &str,
+    from: usize,
+    to: usize,
+    main: &Named,
+    suffixes: &Lexicon,
+) -> Vec<Named> {
+    let region = &text[from..floor_char(text, to.min(from + ROLE_REACH))];
+    let mut out: Vec<Named> = Vec::new();
     // The contractor that was breached.
     for m in PROVIDER
         .find_iter(region)
@@ -1177,10 +1232,16 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexico
 
 /// A regulator's order: the company it is addressed to (`…株式会社X(法人番号…)に対し、…命令`).
 pub fn regulated_company(text: &str, from: usize, to: usize) -> Option<Named> {
-    let region = &text[from..floor_char(text, to.min(from + 1500))];
+    let region = &text[from..floor_char(text, to.min(from + ORDER_REACH))];
     if !ORDER_WORDS.is_match(region) {
         return None;
     }
+    regulated_company_cued(text, from, to)
+}
+
+/// [`regulated_company`] of an article known to hold an order word ([`ArticleCues::order`]).
+pub fn regulated_company_cued(text: &str, from: usize, to: usize) -> Option<Named> {
+    let region = &text[from..floor_char(text, to.min(from + ORDER_REACH))];
     company_names(region).into_iter().find_map(|h| {
         REGULATED
             .find(&region[h.end..])
@@ -1204,6 +1265,32 @@ mod tests {
             set.get("org_suffixes"),
         )
         .map(|s| s.main.name)
+    }
+
+    #[test]
+    fn article_cues_agree_with_the_separate_searches() {
+        let filler = "あ".repeat(600);
+        let texts = [
+            String::new(),
+            "命令".to_string(),
+            format!("子会社{filler}処分"),
+            format!("{filler}勧告{filler}委託先"),
+            format!("{filler}委託先指導"),
+            format!("{filler}{filler}命令"),
+            format!("x命{filler}令業務を受託する"),
+        ];
+        for text in &texts {
+            for to in [0, 10, 1499, 1500, 1501, 1800, 3000, text.len()] {
+                let to = to.min(text.len());
+                let order = ORDER_WORDS.is_match(&text[..floor_char(text, to.min(ORDER_REACH))]);
+                let role = ROLE_CUES.is_match(&text[..floor_char(text, to.min(ROLE_REACH))]);
+                assert_eq!(
+                    article_cues(text, 0, to),
+                    ArticleCues { order, role },
+                    "{text} {to}"
+                );
+            }
+        }
     }
 
     #[test]

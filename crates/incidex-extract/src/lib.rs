@@ -25,7 +25,7 @@ pub mod segment;
 pub mod table;
 mod text_index;
 
-use article::{regulated_company, roles, subject, Named, Subject};
+use article::{roles, subject, Named, Subject};
 use dates::{document_year, find_dates, Date, DateHit};
 use fields::{fill_counts, fill_dates, fill_indicators, fill_lexicon_fields, fill_money, Region};
 use incidex_lexicon::{LexiconError, LexiconSet};
@@ -460,14 +460,25 @@ impl Extractor {
         }
         let mut main = subj.main.clone();
         let mut orgs: Vec<Named> = Vec::new();
-        if let Some(target) = regulated_company(t, a.start, a.end) {
+        // One pass finds whether the article holds an order word or a role cue.
+        let cues = article::article_cues(t, a.start, a.end);
+        let target = if cues.order {
+            article::regulated_company_cued(t, a.start, a.end)
+        } else {
+            None
+        };
+        if let Some(target) = target {
             orgs.push(Named {
                 role: "regulator",
                 ..main.clone()
             });
             main = target;
         }
-        let around = roles(t, a.start, a.end, &main, suffixes);
+        let around = if cues.role {
+            article::roles_cued(t, a.start, a.end, &main, suffixes)
+        } else {
+            Vec::new()
+        };
         let mut victims: Vec<Named> = Vec::new();
         if let Some(p) = around
             .iter()
