@@ -345,13 +345,7 @@ mod tests {
             DIGIT_CANDIDATE,
             DATE_CUE,
         ];
-        let mut seed: u64 = 0x5EED_0F5C_A115_0001;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x5EED_0F5C_A115_0001);
         for _ in 0..5_000 {
             let len = (next() % 40) as usize;
             let text: String = (0..len)

@@ -1243,13 +1243,7 @@ mod tests {
             (&M_JA_FORM, "m_ja"),
             (&D_JA_FORM, "d_ja"),
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x9E37_79B9_7F4A_7C15);
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         let mut anchors = Anchors::default();
         for _ in 0..60_000 {
@@ -1289,13 +1283,7 @@ mod tests {
             "日",
             "x",
         ];
-        let mut seed: u64 = 0x0E2A_0E2A_1234_5679;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x0E2A_0E2A_1234_5679);
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         let mut anchors = Anchors::default();
         let mut found = 0;
@@ -1362,13 +1350,7 @@ mod tests {
             "٣",
             "June",
         ];
-        let mut seed: u64 = 0x0DDB_1A5E_5BAD_5EED;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x0DDB_1A5E_5BAD_5EED);
         for _ in 0..100_000 {
             let len = (next() % 10) as usize;
             let w: String = (0..len)

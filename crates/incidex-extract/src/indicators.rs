@@ -632,13 +632,7 @@ mod tests {
             "(",
             "]",
         ];
-        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x1234_5678_9ABC_DEF1);
         let spans = |re: &Regex, t: &str| -> Vec<(usize, usize)> {
             re.find_iter(t).map(|m| (m.start(), m.end())).collect()
         };
@@ -689,13 +683,7 @@ mod tests {
             "[At]", " ", "\t", "jp", "Com", "-", "*", "_", "%", "[", "]", "(", ")", "\n", "k.t",
             "a@b.co",
         ];
-        let mut seed: u64 = 0x7E57_AB1E_0DD5_EED5;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x7E57_AB1E_0DD5_EED5);
         let (mut found_emails, mut found_ips) = (0, 0);
         for _ in 0..40_000 {
             let len = (next() % 14) as usize;
@@ -766,13 +754,7 @@ mod tests {
             "x.y",
             "😀",
         ];
-        let mut seed: u64 = 0x0BAD_5EED_1234_5678;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x0BAD_5EED_1234_5678);
         for _ in 0..20_000 {
             let len = (next() % 24) as usize;
             let text: String = (0..len)

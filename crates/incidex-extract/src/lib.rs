@@ -60,6 +60,22 @@ pub struct Ctx<'a> {
     cue_spans: once_cell::unsync::OnceCell<text_index::CueSpans>,
 }
 
+/// Random inputs for the differential tests that compare hand matchers with
+/// the regexes they stand in for.
+#[cfg(test)]
+pub(crate) mod test_random {
+    /// A xorshift64 generator: deterministic, so a failing input can be rerun.
+    pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+}
+
 struct Scan<'a> {
     lex: incidex_lexicon::LexScan<'a>,
     /// The matches of the cue lexicons (`text_index::CUE_DIMENSIONS`), asked for

@@ -702,13 +702,7 @@ mod tests {
             "の",
             "x",
         ];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..40_000 {
             let len = (next() % 12) as usize;
             let text: String = (0..len)
@@ -811,13 +805,7 @@ mod tests {
             "ſ",
             "addresses",
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..40_000 {
             let len = (next() % 14) as usize;
             let text: String = (0..len)

@@ -335,13 +335,7 @@ mod tests {
             "1.5万件",
             "2,312件",
         ];
-        let mut seed: u64 = 0x5DEE_CE66_D1CE_4E5B;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_random::xorshift(0x5DEE_CE66_D1CE_4E5B);
         let mut found = 0;
         for _ in 0..80_000 {
             let len = (next() % 12) as usize;
