@@ -62,6 +62,18 @@ pub(crate) const NON_ASCII: ByteClass = ByteClass::NonAscii;
 /// Stops at what the date forms look at in a window.
 pub(crate) const DATE_CUE: ByteClass = ByteClass::DateCue;
 
+/// The length of the UTF-8 sequence that lead byte `lead` starts (1 for an
+/// ASCII byte, and for a continuation byte, so that a walk always moves on).
+#[inline(always)]
+pub(crate) const fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 /// Whether `b - lo` (wrapping) is below `n`: `b` in `lo..lo + n`.
 #[cfg(test)]
 fn in_span(b: u8, lo: u8, n: u8) -> bool {

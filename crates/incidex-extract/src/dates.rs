@@ -875,19 +875,30 @@ mod ascii {
         }
     }
 
+    /// A match of `(\d{1,2})` + a unit, when digits stand before the unit at
+    /// `at`: its one group is the digits (`start..at`). Returns where it ends.
+    fn number_before(
+        out: &mut Vec<FormMatch>,
+        start: usize,
+        at: usize,
+        end: usize,
+    ) -> Option<usize> {
+        (start < at).then(|| {
+            out.push(FormMatch {
+                start,
+                end,
+                groups: [Some((start, at)), None, None, None],
+            });
+            end
+        })
+    }
+
     /// `(\d{1,2})月`
     pub(super) fn month_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
         each_place(&anchors.month, |at, floor| {
             let start = at - digits_before(b, at, floor).min(2);
             let end = at + MONTH.len();
-            (start < at).then(|| {
-                out.push(FormMatch {
-                    start,
-                    end,
-                    groups: [Some((start, at)), None, None, None],
-                });
-                end
-            })
+            number_before(out, start, at, end)
         });
     }
 
@@ -898,14 +909,7 @@ mod ascii {
             let after = at + DAY.len();
             let cue = DAY_CUES.iter().find(|c| is_at(b, after, c.as_bytes()))?;
             let end = after + cue.len();
-            (start < at).then(|| {
-                out.push(FormMatch {
-                    start,
-                    end,
-                    groups: [Some((start, at)), None, None, None],
-                });
-                end
-            })
+            number_before(out, start, at, end)
         });
     }
 

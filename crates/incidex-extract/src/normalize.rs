@@ -414,11 +414,7 @@ const fn skip_table() -> [u8; 256] {
     let mut t = [1u8; 256];
     let mut b = 0xC0;
     while b < 256 {
-        t[b] = match b {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
+        t[b] = crate::byte_scan::utf8_len(b as u8) as u8;
         b += 1;
     }
     t[b'\n' as usize] = 0;
@@ -461,7 +457,7 @@ fn plain_run_end(text: &str, i: usize, join_wraps: bool) -> usize {
         if !stays {
             return j;
         }
-        j += utf8_len(b);
+        j += crate::byte_scan::utf8_len(b);
     }
     j.min(bytes.len())
 }
@@ -533,16 +529,6 @@ fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
         hits |= is(cur, b'\n') & prev_high;
     }
     hits.to_bitmask() & 0xFFFF
-}
-
-/// Length of the UTF-8 sequence that lead byte `b` starts.
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0..=0xBF => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 /// Whether the character at `j`, which starts with byte E3 (U+3000..U+3FFF),

@@ -252,12 +252,10 @@ fn next_digit_candidate(bytes: &[u8], from: usize) -> Option<usize> {
 #[inline(always)]
 fn char_at(bytes: &[u8], i: usize) -> Option<(u32, usize)> {
     let lead = *bytes.get(i)?;
-    let len = match lead {
-        0..=0x7F => return Some((lead as u32, 1)),
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
+    if lead < 0x80 {
+        return Some((lead as u32, 1));
+    }
+    let len = crate::byte_scan::utf8_len(lead);
     let tail = bytes.get(i + 1..i + len)?;
     let first = (lead as u32) & (0x7F >> len);
     let u = tail

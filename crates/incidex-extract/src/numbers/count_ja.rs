@@ -69,18 +69,8 @@ pub(super) fn count_ja_matches(run: &str, mut each: impl FnMut(CountJa)) {
                 each(m);
             }
             // On to the next character.
-            None => at += char_len(bytes[at]),
+            None => at += crate::byte_scan::utf8_len(bytes[at]),
         }
-    }
-}
-
-/// The length of the UTF-8 sequence that `lead` starts.
-fn char_len(lead: u8) -> usize {
-    match lead {
-        0..=0xBF => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
     }
 }
 
