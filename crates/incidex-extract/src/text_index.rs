@@ -27,13 +27,22 @@ impl SentenceEnds {
         // Japanese text are dense.
         let mut marks: Vec<usize> = Vec::with_capacity(bytes.len() / 64 + 8);
         let mut at = 0;
-        let mut windows = bytes.windows(18).step_by(16);
+        // Thirty-two bytes a round (two chunks of sixteen), for fewer loop
+        // tests, then one chunk.
+        let mut pairs = bytes.windows(34).step_by(32);
+        while let Some(Ok(pair)) = pairs.next().map(<&[u8; 34]>::try_from) {
+            let (Ok(first), Ok(second)) = (
+                <&[u8; 18]>::try_from(&pair[..18]),
+                <&[u8; 18]>::try_from(&pair[16..]),
+            ) else {
+                break;
+            };
+            push_marks(&mut marks, at, mark_mask(first) | mark_mask(second) << 16);
+            at += 32;
+        }
+        let mut windows = bytes.get(at..).unwrap_or_default().windows(18).step_by(16);
         while let Some(Ok(window)) = windows.next().map(<&[u8; 18]>::try_from) {
-            let mut hits = mark_mask(window);
-            while hits != 0 {
-                marks.push(at + hits.trailing_zeros() as usize);
-                hits &= hits - 1;
-            }
+            push_marks(&mut marks, at, mark_mask(window));
             at += 16;
         }
         marks.extend((at..bytes.len()).filter(|&i| is_mark_at(bytes, i)));
@@ -76,6 +85,16 @@ impl SentenceEnds {
             .iter()
             .take_while(move |&&m| m < to)
             .map(move |&m| m + mark_len(text, m))
+    }
+}
+
+/// Puts in `marks` the place of each bit of `hits`, bit `k` standing for
+/// byte `at + k`.
+#[inline(always)]
+fn push_marks(marks: &mut Vec<usize>, at: usize, mut hits: u32) {
+    while hits != 0 {
+        marks.push(at + hits.trailing_zeros() as usize);
+        hits &= hits - 1;
     }
 }
 

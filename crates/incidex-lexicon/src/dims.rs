@@ -4,9 +4,9 @@
 //! document (`LexiconSet::get`, the document scan's matches of one
 //! dimension). A `BTreeMap<String, _>` answers each time with a walk of
 //! `memcmp` calls (~400 instructions a lookup measured with callgrind);
-//! here each name gets a key, its length and first bytes packed in a word,
-//! so a lookup is a short scan of words and one comparison of the name
-//! that has the same key.
+//! here each name gets a key, its length and its bytes packed in two words,
+//! so a lookup is a short scan of keys, and only a name longer than sixteen
+//! bytes is compared as well.
 
 use crate::LexMatch;
 use std::collections::BTreeMap;
@@ -14,19 +14,42 @@ use std::collections::BTreeMap;
 /// The names of the dimensions, each with its key, in a fixed order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DimIndex {
-    keys: Vec<u64>,
+    keys: Vec<NameKey>,
     names: Vec<String>,
 }
 
-/// A name's length (its low byte) and first seven bytes, in one word: two
-/// names with different keys differ.
+/// A name's length and bytes: of a name of eight bytes or more its first
+/// eight and its last eight (overlapping when shorter than sixteen), of a
+/// shorter one all of them in `head`. Two names of at most sixteen bytes
+/// with equal keys are equal; longer ones may differ in the middle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct NameKey {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+/// The longest name whose key says it all.
+const WHOLE_KEY: usize = 16;
+
+/// A name's key: two loads for a name of eight bytes or more (measured with
+/// callgrind, a lookup cost ~140 instructions with a key built byte by byte
+/// and a `memcmp` of every name whose key matched).
 #[inline]
-fn name_key(name: &str) -> u64 {
+fn name_key(name: &str) -> NameKey {
     let bytes = name.as_bytes();
-    bytes
-        .iter()
-        .take(7)
-        .fold(bytes.len() as u64 & 0xff, |key, &b| key << 8 | u64::from(b))
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => NameKey {
+            head: u64::from_le_bytes(*head),
+            tail: u64::from_le_bytes(*tail),
+            len: bytes.len(),
+        },
+        _ => NameKey {
+            head: bytes.iter().fold(0, |key, &b| key << 8 | u64::from(b)),
+            tail: 0,
+            len: bytes.len(),
+        },
+    }
 }
 
 impl DimIndex {
@@ -46,7 +69,7 @@ impl DimIndex {
             .enumerate()
             .filter(|&(_, &k)| k == key)
             .map(|(i, _)| i)
-            .find(|&i| self.names.get(i).is_some_and(|n| n == name))
+            .find(|&i| key.len <= WHOLE_KEY || self.names.get(i).is_some_and(|n| n == name))
     }
 
     pub(crate) fn names(&self) -> &[String] {
@@ -119,6 +142,13 @@ mod tests {
             "データ種別",
             "malware",
             "malwarf",
+            "\0a",
+            "eight_by",
+            "sixteen_bytes_xy",
+            "seventeen_bytes_x",
+            "seventeen_bytez_x",
+            "a_name_longer_than_sixteen_bytes",
+            "a_name_longer_then_sixteen_bytes",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -127,7 +157,16 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             assert_eq!(index.position(n), Some(i), "{n}");
         }
-        for absent in ["sector", "sectors ", "sector_suffixes_y", "b", "データ"] {
+        for absent in [
+            "sector",
+            "sectors ",
+            "sector_suffixes_y",
+            "b",
+            "データ",
+            "\0\0a",
+            "seventeen_bytey_x",
+            "a_name_longer_than_sixteen_bytez",
+        ] {
             assert_eq!(index.position(absent), None, "{absent}");
         }
     }

@@ -7,7 +7,8 @@
 //!
 //! The states nearest the trie's root (breadth first, up to a limit) get a
 //! full row of transitions, as in a DFA: the text spends most of its time in
-//! them, and a byte there costs one masked table lookup. Each deeper state
+//! them, and a byte there costs one table lookup (whose bounds test also
+//! finds the states that stop or have no row). Each deeper state
 //! gets a small record instead: its first (most followed) edge inline, a
 //! short list of other edges, and the row of the tabled state its failure
 //! path reaches for every other column. The scan reports exactly what the
@@ -16,17 +17,22 @@
 //!
 //! Measured (callgrind, `throughput 1 single`, ~1 MB of documents): the
 //! combined scan went from ~30.6 M instructions with the crate's contiguous
-//! NFA to ~17.7 M with this table (4,096 rows of 123 columns, ~2 MB): about
-//! 1 M bytes read in rows at ~6.5 instructions each, ~0.23 M in records,
-//! the rest reporting and keeping matches. `Lexicon::find_all` went from
-//! ~2 M to ~0.8 M with its own small scanner.
+//! NFA to ~17.7 M with this table (4,096 rows of 123 columns, ~2 MB), then
+//! to ~13.1 M with 16,384 rows (~8 MB) and the bounds test doubling as the
+//! flag test: about 1 M bytes read in rows at ~6.4 instructions each, ~40 K
+//! in records, the rest reporting and keeping matches. `Lexicon::find_all`
+//! went from ~2 M to ~0.8 M with its own small scanner.
 
 /// How many states of the automaton nearest its root get a full row of
 /// transitions. The text spends most of its time in these states (a match
 /// of a character or two); deeper states get a short list of the edges that
 /// differ from a tabled state's row. With the built-in lexicons (123
-/// columns) 4,096 rows take 2 MB.
-const TABLED_STATES: usize = 4096;
+/// columns, ~26,500 states) 16,384 rows take 8 MB. Measured (callgrind,
+/// `throughput 1 single`): the combined scan cost ~12.5 M instructions with
+/// 4,096 rows, ~10.7 M with 8,192, ~9.1 M with 16,384 and ~8.4 M with every
+/// state tabled (13 MB); the simulated D1 misses did not grow, as a deep
+/// state's record costs a cache line as its row's entry does.
+const TABLED_STATES: usize = 16384;
 
 /// Flag of a state's code: the state has no row, and the rest is its
 /// record's number; without it, the rest is the offset of its row in
@@ -53,12 +59,13 @@ pub(crate) struct Scanner {
     /// The column of each byte in `table` (the two cases of an ASCII letter
     /// share one); column 0 stands for every byte no pattern holds (any state
     /// goes back to the start on those).
-    column: [u32; 256],
+    column: [usize; 256],
     /// Columns of a row, plus one slot at its end: the row's match list.
     stride: usize,
-    /// Row after row, the code of the next state on each column; padded to
-    /// a power of two, so that an index masked with `len - 1` is in range
-    /// (and the compiler drops the check in the scan loop).
+    /// Row after row, the code of the next state on each column, and the
+    /// row's match list. Shorter than `1 << 30`: the code of a state that
+    /// stops or has no row (a flag bit set) plus any column is past its end
+    /// (see [`Scanner::run_rows`]).
     table: Vec<u32>,
     /// Per state without a row, by record number: the edge the text most
     /// often follows, its own (first) one, as `(column, code)`, or
@@ -113,7 +120,7 @@ struct Trie {
 impl Trie {
     const START: u32 = 0;
 
-    fn build(patterns: &[String], column: &[u32; 256]) -> Self {
+    fn build(patterns: &[String], column: &[usize; 256]) -> Self {
         let mut trie = Trie {
             children: vec![Vec::new()],
             lists: vec![Vec::new()],
@@ -213,6 +220,8 @@ impl Scanner {
         // Rows for the states nearest the start: the text is most often in them.
         let layout = &trie.order;
         let untabled = trie.order.len() - tabled;
+        // A table shorter than `OFFSET` also keeps every flagged code past
+        // its end, which the scan's lookups rely on (`run_rows`).
         if tabled.saturating_mul(stride) >= OFFSET as usize || untabled >= OFFSET as usize {
             return Err("lexicon automaton too large".into());
         }
@@ -295,14 +304,12 @@ impl Scanner {
         let mut state: u32 = 0;
         // The byte after the last one read.
         let mut at = 0;
-        while let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
-            let (read, next) = if state & SPARSE == 0 {
-                self.run_rows(state & OFFSET, rest)
+        while at < text.len() {
+            (at, state) = if state & SPARSE == 0 {
+                self.run_rows(state & OFFSET, text, at)
             } else {
-                self.run_records((state & OFFSET) as usize, rest)
+                self.run_records((state & OFFSET) as usize, text, at)
             };
-            at += read;
-            state = next;
             if state & STOPS != 0 {
                 let list = self.match_list(state);
                 self.report(list, at, &mut f);
@@ -310,52 +317,65 @@ impl Scanner {
         }
     }
 
-    /// From row to row along `text` from the tabled state at `offset`, until
-    /// a state that stops or has no row: returns how many bytes were read
-    /// and that state's code (or the last state's, at the end of the text).
-    /// Four bytes a round, for fewer loop tests.
-    #[inline]
-    fn run_rows(&self, mut offset: u32, text: &[u8]) -> (usize, u32) {
+    /// From row to row along `text` from byte `at` and the tabled state at
+    /// `offset`, until a state that stops or has no row: returns the byte
+    /// after the last one read and that state's code (or the last state's,
+    /// at the end of the text).
+    ///
+    /// The flag bits of a code lie above every row's offset, so the code of
+    /// a state that stops or has no row plus any column is past the end of
+    /// the table: the one bounds test of the next step's lookup is also the
+    /// test for those states, and a byte costs a load of its column, an
+    /// add, that test and the lookup.
+    #[inline(always)]
+    fn run_rows(&self, offset: u32, text: &[u8], at: usize) -> (usize, u32) {
         let table = self.table.as_slice();
-        let mask = table.len().wrapping_sub(1);
         let column = &self.column;
-        let next = |offset: u32, byte: u8| {
-            let at = (offset + column[usize::from(byte)]) as usize & mask;
-            table.get(at).copied().unwrap_or(0)
-        };
-        let mut quads = text.chunks_exact(4);
-        for (n, quad) in (&mut quads).enumerate() {
-            let Ok(quad) = <[u8; 4]>::try_from(quad) else {
-                break;
-            };
-            for (k, byte) in quad.into_iter().enumerate() {
-                offset = next(offset, byte);
-                if offset & (SPARSE | STOPS) != 0 {
-                    return (4 * n + k + 1, offset);
+        let rest = text.get(at..).unwrap_or(&[]);
+        let mut code = offset as usize;
+        let mut read = at;
+        // Eight bytes a round, for fewer loop tests.
+        let mut rounds = rest.chunks_exact(8);
+        for round in &mut rounds {
+            for (k, &byte) in round.iter().enumerate() {
+                let col = column[usize::from(byte)];
+                match table.get(code + col) {
+                    Some(&next) => code = next as usize,
+                    None => return (read + k, code as u32),
                 }
             }
+            read += 8;
         }
-        let done = text.len() - quads.remainder().len();
-        for (k, &byte) in quads.remainder().iter().enumerate() {
-            offset = next(offset, byte);
-            if offset & (SPARSE | STOPS) != 0 {
-                return (done + k + 1, offset);
+        for &byte in rounds.remainder() {
+            match table.get(code + column[usize::from(byte)]) {
+                Some(&next) => code = next as usize,
+                None => return (read, code as u32),
             }
+            read += 1;
         }
-        (text.len(), offset)
+        (read, code as u32)
     }
 
-    /// From record to record along `text` from the state without a row whose
-    /// record is number `rec`, until a state that stops or has a row:
-    /// returns how many bytes were read and that state's code (or the last
-    /// state's, at the end of the text).
+    /// From record to record along `text` from byte `at` and the state
+    /// without a row whose record is number `rec`, until a state that stops
+    /// or has a row: returns the byte after the last one read and that
+    /// state's code (or the last state's, at the end of the text).
+    #[inline(always)]
+    fn run_records(&self, rec: usize, text: &[u8], at: usize) -> (usize, u32) {
+        let rest = text.get(at..).unwrap_or(&[]);
+        let (read, code) = self.run_records_in(rec, rest);
+        (at + read, code)
+    }
+
+    /// [`Scanner::run_records`] from the start of `text`: returns how many
+    /// bytes were read and the state's code.
     ///
     /// The inner loop follows first edges only, with one index over the text
     /// and a masked index into `first_edge` (a power of two long), so that
     /// its few values stay in registers; a byte off the first edge (mostly
     /// the text leaving the pattern) is handled after it.
     #[inline(always)]
-    fn run_records(&self, mut rec: usize, text: &[u8]) -> (usize, u32) {
+    fn run_records_in(&self, mut rec: usize, text: &[u8]) -> (usize, u32) {
         let first_edge = self.first_edge.as_slice();
         let mask = first_edge.len().wrapping_sub(1);
         let column = &self.column;
@@ -364,7 +384,7 @@ impl Scanner {
             let mut off = None;
             while let Some(&byte) = text.get(read) {
                 read += 1;
-                let col = column[usize::from(byte)];
+                let col = column[usize::from(byte)] as u32;
                 let (first_col, first_next) = first_edge
                     .get(rec & mask)
                     .copied()
@@ -398,9 +418,9 @@ impl Scanner {
     fn step(&self, state: u32, byte: u8) -> u32 {
         let text = [byte];
         let (_, next) = if state & SPARSE == 0 {
-            self.run_rows(state & OFFSET, &text)
+            self.run_rows(state & OFFSET, &text, 0)
         } else {
-            self.run_records((state & OFFSET) as usize, &text)
+            self.run_records((state & OFFSET) as usize, &text, 0)
         };
         next
     }
@@ -446,6 +466,7 @@ impl Scanner {
         }
     }
 
+    #[inline(always)]
     fn report(&self, list: u32, end: usize, f: &mut impl FnMut(usize, usize, usize)) {
         let list = list as usize;
         let count = self.matches.get(list).map_or(0, |&(n, _)| n as usize);
@@ -456,10 +477,9 @@ impl Scanner {
 }
 
 /// The rows of the `tabled` states: the code of the next state on each
-/// column, failure links followed, then the state's match list; padded with
-/// the start state's code to a power of two. Built as a DFA is: a state's
-/// missing edge leads where its failure state's does, and the failure state,
-/// being shallower, already has its row when it has one.
+/// column, failure links followed, then the state's match list. Built as a
+/// DFA is: a state's missing edge leads where its failure state's does, and
+/// the failure state, being shallower, already has its row when it has one.
 fn table_rows(
     trie: &Trie,
     tabled: &[u32],
@@ -468,7 +488,7 @@ fn table_rows(
     columns: usize,
 ) -> Vec<u32> {
     let stride = columns + 1;
-    let mut table = vec![0u32; (tabled.len() * stride).next_power_of_two()];
+    let mut table = vec![0u32; tabled.len() * stride];
     for (row, &s) in tabled.iter().enumerate() {
         let base = row * stride;
         let fail = trie.fail.get(s as usize).copied().unwrap_or(Trie::START);
@@ -508,14 +528,14 @@ fn edges_to_fallback(trie: &Trie, is_tabled: &[bool], s: u32) -> (Vec<(u8, u32)>
 /// of a letter share one), numbered in the order of their first byte, and
 /// column 0 for all other bytes. Returns each byte's column and the number
 /// of columns.
-fn byte_columns(patterns: &[String]) -> ([u32; 256], usize) {
+fn byte_columns(patterns: &[String]) -> ([usize; 256], usize) {
     let mut used = [false; 256];
     for p in patterns {
         for b in p.bytes() {
             used[usize::from(b.to_ascii_lowercase())] = true;
         }
     }
-    let mut column = [0u32; 256];
+    let mut column = [0usize; 256];
     let mut columns = 1;
     for b in 0..=255u8 {
         let folded = usize::from(b.to_ascii_lowercase());
@@ -527,7 +547,7 @@ fn byte_columns(patterns: &[String]) -> ([u32; 256], usize) {
             column[usize::from(b)] = column[folded];
         }
     }
-    (column, columns as usize)
+    (column, columns)
 }
 
 #[cfg(test)]
@@ -644,8 +664,9 @@ pub(crate) mod tests {
         let scanner = Scanner::build(&patterns).expect("scanner");
         assert!(scanner.table.len() > scanner.stride);
         eprintln!(
-            "built-in scanner: {} columns, {} bytes",
+            "built-in scanner: {} columns, {} states without a row, {} bytes",
             scanner.stride - 1,
+            scanner.records.len(),
             scanner.memory_usage()
         );
     }
