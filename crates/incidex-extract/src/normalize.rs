@@ -137,57 +137,69 @@ fn continuation_lanes_of(w: u64) -> u64 {
 /// For each block of [`BLOCK`] bytes of `text`, the characters and the
 /// entries of `shifts` before it and the characters before each of its
 /// words; and the characters of `text`.
+// Once a text, out of line: the scan loop of `normalize_with` stays small
+// enough for its window loads to compile to plain vector loads.
+#[inline(never)]
 fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usize) {
-    let mut out = Vec::with_capacity(text.len() / BLOCK + 1);
+    let (full, rest) = text.as_bytes().as_chunks::<BLOCK>();
+    let mut out = Vec::with_capacity(full.len() + 1);
     let mut chars = 0;
     let mut before = 0;
-    for (k, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+    let mut add_block = |k: usize, starts: u64| {
         let start = k * BLOCK;
         while shifts.get(before).is_some_and(|&(pos, _)| pos < start) {
             before += 1;
         }
-        let (in_block, n) = char_counts_of_block(block);
+        let (in_block, n) = char_counts_of_block(starts);
         out.push(BlockStart {
             chars,
             shifts: before,
             in_block,
         });
         chars += n;
+    };
+    for (k, block) in full.iter().enumerate() {
+        add_block(k, char_start_bits(block));
+    }
+    if !rest.is_empty() {
+        // The last block is short: read it padded with zero bytes, which
+        // start no character of the text.
+        let mut padded = [0u8; BLOCK];
+        if let Some(to) = padded.get_mut(..rest.len()) {
+            to.copy_from_slice(rest);
+        }
+        let keep = (1u64 << rest.len().min(BLOCK - 1)) - 1;
+        add_block(full.len(), char_start_bits(&padded) & keep);
     }
     (out, chars)
 }
 
-/// For a block of at most [`BLOCK`] bytes: the characters starting in it
-/// before each of its eight words, and in all of it. One bit per byte says
-/// whether a character starts there (any byte but a continuation byte); the
-/// bits are counted a byte of the mask (a word of the block) at a time and
+/// For a block of [`BLOCK`] bytes whose bit `k` of `starts` says whether a
+/// character starts at byte `k` (any byte but a continuation byte): the
+/// characters starting in it before each of its eight words, and in all of
+/// it. The bits are counted a byte of the mask (a word of the block) at a time and
 /// summed across words with one multiplication, instead of a count per word.
-fn char_counts_of_block(block: &[u8]) -> ([u8; 8], usize) {
-    let mut padded = [0u8; BLOCK];
-    let bytes: &[u8; BLOCK] = match <&[u8; BLOCK]>::try_from(block) {
-        Ok(full) => full,
-        Err(_) => {
-            if let Some(to) = padded.get_mut(..block.len()) {
-                to.copy_from_slice(block);
-            }
-            &padded
-        }
-    };
-    let mut starts = 0u64;
-    for (k, chunk) in bytes.chunks_exact(16).enumerate() {
-        let continuation = <&[u8; 16]>::try_from(chunk).map_or(0, |c| {
-            load16(c).simd_lt(i8x16::splat(0xC0u8 as i8)).to_bitmask()
-        });
-        starts |= u64::from(!continuation & 0xFFFF) << (16 * k);
-    }
-    // The zero bytes that pad a short block start no character of the text.
-    if block.len() < BLOCK {
-        starts &= (1u64 << block.len()) - 1;
-    }
+#[inline(always)]
+fn char_counts_of_block(starts: u64) -> ([u8; 8], usize) {
     let per_word = byte_lane_counts(starts);
     // Byte `k` of the product: the characters of words `0..=k` (at most 64).
     let through = per_word.wrapping_mul(0x0101_0101_0101_0101);
     ((through << 8).to_le_bytes(), (through >> 56) as usize)
+}
+
+/// Bit `k` set when byte `k` of `bytes` starts a character (is no
+/// continuation byte), sixteen bytes to a vector compare.
+#[inline(always)]
+fn char_start_bits(bytes: &[u8; BLOCK]) -> u64 {
+    let (chunks, _) = bytes.as_chunks::<16>();
+    let mut starts = 0u64;
+    for (k, chunk) in chunks.iter().enumerate() {
+        let continuation = load16(chunk)
+            .simd_lt(i8x16::splat(0xC0u8 as i8))
+            .to_bitmask();
+        starts |= u64::from(!continuation & 0xFFFF) << (16 * k);
+    }
+    starts
 }
 
 /// For each byte lane of `x`, the number of its bits that are set.
@@ -198,9 +210,11 @@ fn byte_lane_counts(x: u64) -> u64 {
 }
 
 /// Characters that follow a number in a date or a count (`2020 年`, `1133 件`).
-const UNIT_AFTER: &str = "年月日件名人世台円万億時分";
+const UNIT_AFTER: &[char] = &[
+    '年', '月', '日', '件', '名', '人', '世', '台', '円', '万', '億', '時', '分',
+];
 /// Characters after which a number goes on a date (`年 2 月`, `令和 4 年`).
-const UNIT_BEFORE: &str = "年月和成日";
+const UNIT_BEFORE: &[char] = &['年', '月', '和', '成', '日'];
 
 /// Folds one character; `None` keeps it as it is.
 fn fold_char(c: char) -> Option<&'static str> {
@@ -296,21 +310,21 @@ pub fn normalize(text: &str) -> Normalized {
 /// (plain text and PDF wrap lines; text from HTML breaks only between blocks).
 ///
 /// One pass over the bytes: runs of characters that fold to themselves (most
-/// of any text) are copied whole; only spaces, line breaks and the characters
-/// of the folding tables look at their neighbours, and only a character that
-/// goes or changes leaves a record in the map back to the original.
+/// of any text) are copied whole; only the characters [`CarePlaces`] finds
+/// (spaces, line breaks and the characters of the folding tables, in the
+/// neighbourhoods where they may go or change) are looked at one by one, and
+/// only a character that goes or changes leaves a record in the map back to
+/// the original.
 pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut map = ShiftLog::default();
-    // `text[..copied]` is in `out`, folded; the rest of the current run is not yet.
+    // `text[..copied]` is in `out`, folded; the rest is not yet.
     let mut copied = 0;
-    let mut i = 0;
-    while i < text.len() {
-        i = plain_run_end(text, i, join_wraps);
-        let Some(c) = text[i..].chars().next() else {
-            break;
+    for i in CarePlaces::new(bytes, join_wraps) {
+        let Some((c, clen)) = char_at(bytes, i) else {
+            continue;
         };
-        let clen = c.len_utf8();
         // The original characters around `c`, read only for breaks and spaces.
         let prev = || text[..i].chars().next_back().unwrap_or('\n');
         let next = || text[i + clen..].chars().next().unwrap_or('\n');
@@ -328,7 +342,6 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
             map.fold_char(&mut out, folded);
             copied = i + clen;
         }
-        i += clen;
     }
     out.push_str(&text[copied..]);
     let (blocks, out_chars) = block_starts(&out, &map.shifts);
@@ -338,6 +351,21 @@ pub fn normalize_with(text: &str, join_wraps: bool) -> Normalized {
         shifts: map.shifts,
         blocks,
     }
+}
+
+/// The character starting at byte `i` of `bytes` (valid UTF-8, `i` a char
+/// boundary) and its length: decoded by hand, the lead byte already known to
+/// be ASCII or to start one of the short sequences the care scan stops at.
+#[inline(always)]
+fn char_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let lead = *bytes.get(i)?;
+    let len = crate::byte_scan::utf8_len(lead);
+    let tail = bytes.get(i + 1..i + len)?;
+    let first = u32::from(lead) & (0x7F >> len);
+    let u = tail
+        .iter()
+        .fold(first, |u, &b| (u << 6) | u32::from(b & 0x3F));
+    Some((char::from_u32(u)?, len))
 }
 
 /// The folded form of `c` when it differs from `c`.
@@ -398,102 +426,136 @@ impl ShiftLog {
 
 /// Whether `c` may need folding or dropping: spaces, line breaks and the
 /// characters of [`fold_char`] and [`fold_alnum`]. Everything else is copied.
+#[cfg(test)]
 fn needs_care(c: char) -> bool {
     matches!(c, '\n' | ' ' | '\u{3000}') || folded(c).is_some()
 }
 
-/// For each byte, how far a scan may skip when a character starts with it:
-/// its length in UTF-8 for the lead bytes of characters that always fold to
-/// themselves; 0 for a line break, a space and the lead bytes that start the
-/// characters [`needs_care`] names (`C2`, `CB`, `E2`, `E3`, `EF`), which are
-/// looked at one by one. Continuation bytes never start a character; 1 keeps
-/// the table total.
-const SKIP: [u8; 256] = skip_table();
-
-const fn skip_table() -> [u8; 256] {
-    let mut t = [1u8; 256];
-    let mut b = 0xC0;
-    while b < 256 {
-        t[b] = crate::byte_scan::utf8_len(b as u8) as u8;
-        b += 1;
-    }
-    t[b'\n' as usize] = 0;
-    t[b' ' as usize] = 0;
-    t[0xC2] = 0;
-    t[0xCB] = 0;
-    t[0xE2] = 0;
-    t[0xE3] = 0;
-    t[0xEF] = 0;
-    t
-}
-
-/// The byte from `i` on where the run of characters that fold to themselves
-/// ends: at a line break that may go, a space that may go (see [`space_goes`]) or
-/// a character that may fold.
-fn plain_run_end(text: &str, i: usize, join_wraps: bool) -> usize {
-    let bytes = text.as_bytes();
-    let mut j = i;
-    loop {
-        j = skip_plain_chunks(bytes, j, join_wraps);
-        let Some(&b) = bytes.get(j) else {
-            break;
-        };
-        let skip = SKIP[usize::from(b)];
-        if skip != 0 {
-            j += usize::from(skip);
-            continue;
-        }
-        let stays = match b {
-            b'\n' => line_break_stays(bytes, j, join_wraps),
-            b' ' => space_stays(bytes, j),
-            0xE3 => !e3_needs_care(bytes, j),
-            // U+2002..U+223E are E2 80 82 to E2 88 BE.
-            0xE2 if bytes.get(j + 1).is_some_and(|&b| b >= 0x89) => true,
-            _ => text
-                .get(j..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|c| !needs_care(c)),
-        };
-        if !stays {
-            return j;
-        }
-        j += crate::byte_scan::utf8_len(b);
-    }
-    j.min(bytes.len())
-}
-
-/// From `j` on, sixteen bytes at a time: the first byte that may start a
-/// character [`plain_run_end`] must look at, or where fewer than eighteen
-/// bytes are left (or `j` itself at the start of the text).
+/// The places (char boundaries, in order) of the characters that may go or
+/// fold: a superset of those that do, found [`STEP`] bytes at a time.
 ///
-/// One test per sixteen bytes instead of a branch per character: Japanese
-/// text mixes kana (lead byte E3, mostly plain) with kanji, and English text
-/// has a space every few bytes, so a branch on the kind of each character
-/// would be mispredicted at almost every change of kind. The bytes looked at
-/// are never continuation bytes, so a hit is always a character's start.
-#[inline(always)]
-fn skip_plain_chunks(bytes: &[u8], mut j: usize, join_wraps: bool) -> usize {
-    while j >= 1 {
-        // One bounds check for the nineteen bytes the four vectors read.
-        let Some(window) = bytes
-            .get(j - 1..j + 18)
-            .and_then(|w| <&[u8; 19]>::try_from(w).ok())
-        else {
-            break;
-        };
-        let chunks = [
-            chunk_at(window, 0),
-            chunk_at(window, 1),
-            chunk_at(window, 2),
-            chunk_at(window, 3),
-        ];
-        let hits = care_mask(chunks, join_wraps);
-        if hits != 0 {
-            return j + hits.trailing_zeros() as usize;
+/// One vector test per sixteen bytes instead of a branch per character:
+/// Japanese text mixes kana (lead byte E3, mostly plain) with kanji, and
+/// English text has a space every few bytes, so a branch on the kind of each
+/// character would be mispredicted at almost every change of kind. The hits
+/// of a chunk depend only on the original bytes, so each chunk is tested
+/// once, however many places in it are looked at. The bytes looked at are
+/// never continuation bytes, so a hit is always a character's start.
+struct CarePlaces<'a> {
+    bytes: &'a [u8],
+    join_wraps: bool,
+    /// Start of the chunk `mask` belongs to.
+    base: usize,
+    /// The places of the chunk not yet given, as bits.
+    mask: u32,
+}
+
+/// Bytes of the text tested at a time: two vectors.
+const STEP: usize = 32;
+/// The bytes read for a step: one before it and two after it.
+const WINDOW: usize = STEP + 3;
+
+impl<'a> CarePlaces<'a> {
+    fn new(bytes: &'a [u8], join_wraps: bool) -> Self {
+        let (base, mask) = next_care_chunk(bytes, 0, join_wraps).unwrap_or((bytes.len(), 0));
+        CarePlaces {
+            bytes,
+            join_wraps,
+            base,
+            mask,
         }
-        j += 16;
     }
-    j
+}
+
+impl Iterator for CarePlaces<'_> {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        if self.mask == 0 {
+            (self.base, self.mask) =
+                next_care_chunk(self.bytes, self.base + STEP, self.join_wraps)?;
+        }
+        let i = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(i)
+    }
+}
+
+/// From byte `from` on, [`STEP`] bytes at a time: the first step with a
+/// place that may need care, and its places as bits.
+// Out of line, so that the scan loop compiles the same whatever the loop
+// around it: inlined into `normalize_with`, the vector code was at the mercy
+// of the optimiser's choices for the whole function (once it took every
+// bit of the mask apart, one instruction each).
+#[inline(never)]
+fn next_care_chunk(bytes: &[u8], mut from: usize, join_wraps: bool) -> Option<(usize, u32)> {
+    while from < bytes.len() {
+        let mask = care_hits(bytes, from, join_wraps);
+        if mask != 0 {
+            return Some((from, mask));
+        }
+        from += STEP;
+    }
+    None
+}
+
+/// Bit `k` set when byte `at + k` of `bytes` may start a character that goes
+/// or folds (see [`care_mask`]). The [`WINDOW`] bytes from `at - 1` are read
+/// as one; at the start and the end of the text the bytes outside it read as
+/// zero, which starts nothing and is no digit, `~` or non-ASCII byte before
+/// a space or a break (a space or a break at the start stays).
+#[inline(always)]
+fn care_hits(bytes: &[u8], at: usize, join_wraps: bool) -> u32 {
+    let part = |from: usize| {
+        bytes
+            .get(from..from + 19)
+            .and_then(|w| <&[u8; 19]>::try_from(w).ok())
+    };
+    match (at.checked_sub(1).and_then(part), part(at + 15)) {
+        (Some(low), Some(high)) => {
+            care_mask(chunks_of(low), join_wraps) | care_mask(chunks_of(high), join_wraps) << 16
+        }
+        _ => window_hits(&padded_window(bytes, at), join_wraps),
+    }
+}
+
+/// The [`WINDOW`] bytes of `bytes` from `at - 1`, those outside it zero.
+// Only at the start and the end of a text: kept out of the scan loop.
+#[inline(never)]
+fn padded_window(bytes: &[u8], at: usize) -> [u8; WINDOW] {
+    let mut padded = [0u8; WINDOW];
+    // At the start there is no byte before `at`: the window's first stays zero.
+    let (from, skip) = match at.checked_sub(1) {
+        Some(from) => (from, 0),
+        None => (0, 1),
+    };
+    let src = bytes.get(from..).unwrap_or_default();
+    let n = src.len().min(WINDOW - skip);
+    if let (Some(to), Some(src)) = (padded.get_mut(skip..skip + n), src.get(..n)) {
+        to.copy_from_slice(src);
+    }
+    padded
+}
+
+/// [`care_hits`] of the [`STEP`] bytes from byte 1 of `window`: its first
+/// and its last nineteen bytes, each a chunk of sixteen with the byte before
+/// it and the two after it.
+#[inline(always)]
+fn window_hits(window: &[u8; WINDOW], join_wraps: bool) -> u32 {
+    let hits = |part: Option<&[u8; 19]>| part.map_or(0, |w| care_mask(chunks_of(w), join_wraps));
+    hits(window.first_chunk::<19>()) | hits(window.last_chunk::<19>()) << 16
+}
+
+/// The sixteen bytes from each of the first four bytes of `window`.
+#[inline(always)]
+fn chunks_of(window: &[u8; 19]) -> [i8x16; 4] {
+    [
+        chunk_at(window, 0),
+        chunk_at(window, 1),
+        chunk_at(window, 2),
+        chunk_at(window, 3),
+    ]
 }
 
 /// The sixteen bytes from `at` (at most 3) of `window` as a vector.
@@ -507,11 +569,11 @@ fn chunk_at(window: &[u8; 19], at: usize) -> i8x16 {
 /// Bit `k` set when byte `k` of `cur` may need a closer look (given the
 /// byte before it in `prev` and the two after it in `next` and `third`): a
 /// line break after a non-ASCII character when lines are joined
-/// ([`line_break_stays`]), a space after a digit, a `~` or a non-ASCII
-/// character ([`space_stays`]), an E3 character that may fold or go
-/// ([`e3_needs_care`]: U+3000, U+301C, U+3231, U+3232; not the frequent
-/// `、。「」`), an E2 character up to U+223F, and every character starting
-/// with C2, CB or EF.
+/// ([`joins_line`] joins only after kana and kanji), a space after a digit, a
+/// `~` or a non-ASCII character ([`space_goes`] lets no other space go), an
+/// E3 character that may fold or go (U+3000, U+301C, U+3231, U+3232; not the
+/// frequent `、。「」`), an E2 character up to U+223F, and every character
+/// starting with C2, CB or EF.
 #[inline(always)]
 fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
     let is = |v: i8x16, b: u8| v.simd_eq(i8x16::splat(b as i8));
@@ -531,39 +593,6 @@ fn care_mask([prev, cur, next, third]: [i8x16; 4], join_wraps: bool) -> u32 {
     hits.to_bitmask() & 0xFFFF
 }
 
-/// Whether the character at `j`, which starts with byte E3 (U+3000..U+3FFF),
-/// may fold or go: only U+3000 (E3 80 80), U+301C (E3 80 9C), U+3231 and
-/// U+3232 (E3 88 B1, E3 88 B2). Kana and Japanese punctuation are copied.
-fn e3_needs_care(bytes: &[u8], j: usize) -> bool {
-    let second = bytes.get(j + 1).copied().unwrap_or(0);
-    // Most E3 characters are kana (second byte 81..83): one test for 80 and 88.
-    if second & 0xF7 != 0x80 {
-        return false;
-    }
-    matches!(
-        (second, bytes.get(j + 2)),
-        (0x80, Some(0x80 | 0x9C)) | (0x88, Some(0xB1 | 0xB2))
-    )
-}
-
-/// Whether the line break at byte `j` surely stays: when lines are not
-/// joined, or after an ASCII character or at the start (no Japanese to go on).
-fn line_break_stays(bytes: &[u8], j: usize, join_wraps: bool) -> bool {
-    !join_wraps
-        || j.checked_sub(1)
-            .and_then(|k| bytes.get(k))
-            .is_none_or(|&p| p < 0x80)
-}
-
-/// Whether the space at byte `j` surely stays: after the start of the text or
-/// an ASCII character other than a digit or `~`, [`space_goes`] keeps every space.
-fn space_stays(bytes: &[u8], j: usize) -> bool {
-    match j.checked_sub(1).and_then(|k| bytes.get(k)) {
-        None => true,
-        Some(&p) => p < 0x80 && !p.is_ascii_digit() && p != b'~',
-    }
-}
-
 /// Whether the original character `c` (between `prev` and `next`), a space,
 /// goes from the folded text; line breaks are [`joins_line`]'s.
 fn space_goes(c: char, prev: char, next: char) -> bool {
@@ -576,7 +605,7 @@ fn space_goes(c: char, prev: char, next: char) -> bool {
         if !(p.is_ascii_digit() || n.is_ascii_digit() || tilde(p) || tilde(n)) {
             return false;
         }
-        let unit = |units: &str, c: char| units.chars().any(|u| u == c);
+        let unit = |units: &[char], c: char| units.contains(&c);
         return (p.is_ascii_digit() && (unit(UNIT_AFTER, n) || tilde(n)))
             || ((unit(UNIT_BEFORE, p) || tilde(p)) && n.is_ascii_digit())
             || (unit(UNIT_BEFORE, p) && tilde(n));
@@ -712,6 +741,29 @@ mod tests {
         }
     }
 
+    /// Every character that may fold, and U+3000, is a place the care scan
+    /// stops at, wherever it lies in a text (the start, a chunk's first or
+    /// last byte, the end).
+    #[test]
+    fn care_scan_stops_at_every_character_that_may_fold() {
+        let cared: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| c != '\n' && c != ' ' && needs_care(c))
+            .collect();
+        assert!(cared.contains(&'\u{3000}') && cared.contains(&'１'));
+        for c in cared {
+            for pad in [0, 1, 15, 16, 30, 31, 32, 33, 40] {
+                let text = format!("{}{c}あ", "a".repeat(pad));
+                for join in [true, false] {
+                    assert!(
+                        CarePlaces::new(text.as_bytes(), join).any(|i| i == pad),
+                        "{c:?} after {pad} bytes"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn company_mark_expands() {
         let text = "㈱テスト";
@@ -753,9 +805,9 @@ mod tests {
                     let p = fold_alnum(prev).unwrap_or(prev);
                     let n = fold_alnum(next).unwrap_or(next);
                     let tilde = |c: char| c == '~' || c == '〜' || c == '～';
-                    let digit_cjk = (p.is_ascii_digit() && (UNIT_AFTER.contains(n) || tilde(n)))
-                        || ((UNIT_BEFORE.contains(p) || tilde(p)) && n.is_ascii_digit())
-                        || (UNIT_BEFORE.contains(p) && tilde(n));
+                    let digit_cjk = (p.is_ascii_digit() && (UNIT_AFTER.contains(&n) || tilde(n)))
+                        || ((UNIT_BEFORE.contains(&p) || tilde(p)) && n.is_ascii_digit())
+                        || (UNIT_BEFORE.contains(&p) && tilde(n));
                     if digit_cjk {
                         continue;
                     }

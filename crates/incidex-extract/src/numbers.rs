@@ -487,8 +487,12 @@ fn count_en_hits(text: &str, out: &mut Vec<CountHit>) {
     // is searched whatever its nouns. `ſ` is C5 BF: a search for the rare C5
     // spares one for the common BF, and memchr's vector search one byte at a time.
     let long_s = || memchr::memchr(0xC5, text.as_bytes()).is_some() && text.contains('ſ');
-    let nouns = english && (has_count_noun(text) || long_s());
-    for c in COUNT_EN.captures_iter(if nouns { text } else { "" }) {
+    // Without one, no search at all: even on no text the regex's capture
+    // search takes a cache and allocates its slots.
+    if !(english && (has_count_noun(text) || long_s())) {
+        return;
+    }
+    for c in COUNT_EN.captures_iter(text) {
         let (Some(m), Some(n), Some(what)) = (c.get(0), c.get(2), c.get(4)) else {
             continue;
         };
@@ -566,6 +570,13 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             }
         }
     }
+    money_en_hits(text, &mut out);
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// English amounts (`$1.25 million`, `€30,000`) into `out`.
+fn money_en_hits(text: &str, out: &mut Vec<MoneyHit>) {
     // A search for a character looks for its last byte, a continuation byte
     // common in Japanese text: the rare first byte is looked for first.
     let bytes = text.as_bytes();
@@ -573,7 +584,11 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let symbol = has(b'$')
         || has(0xC2) && (text.contains('£') || text.contains('¥'))
         || has(0xE2) && text.contains('€');
-    for c in MONEY_EN.captures_iter(if symbol { text } else { "" }) {
+    // Without one, no search at all (see `count_en_hits`).
+    if !symbol {
+        return;
+    }
+    for c in MONEY_EN.captures_iter(text) {
         let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
             continue;
         };
@@ -596,8 +611,6 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             });
         }
     }
-    out.sort_by_key(|h| h.start);
-    out
 }
 
 #[cfg(test)]
