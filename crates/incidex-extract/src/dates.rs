@@ -70,12 +70,17 @@ impl Date {
             };
         }
         let mut out = String::with_capacity(10);
-        push_digits(&mut out, self.year.unsigned_abs(), 4);
+        let year = self.year.unsigned_abs();
+        for n in [year / 1000, year / 100, year / 10, year] {
+            push_digit(&mut out, n);
+        }
         out.push('-');
-        push_digits(&mut out, self.month, 2);
+        push_digit(&mut out, self.month / 10);
+        push_digit(&mut out, self.month);
         if let Some(d) = self.day {
             out.push('-');
-            push_digits(&mut out, d, 2);
+            push_digit(&mut out, d / 10);
+            push_digit(&mut out, d);
         }
         out
     }
@@ -85,12 +90,10 @@ impl Date {
     }
 }
 
-/// The last `width` decimal digits of `n`, zero-padded, onto `out`.
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for p in (0..width).rev() {
-        let digit = (n / 10u32.pow(p)) % 10;
-        out.push(char::from(b'0' + digit as u8));
-    }
+/// The last decimal digit of `n` onto `out`. Each caller divides by a
+/// constant (a multiplication once compiled), not by a power worked out in a loop.
+fn push_digit(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A resolved date mention with its place in the text.
@@ -261,7 +264,23 @@ struct Anchors {
     slash: Vec<usize>,
 }
 
+/// How many dates (and places of `年`, `月`, `日`) the lists of a document
+/// or a window make room for at once.
+const FEW: usize = 16;
+
 impl Anchors {
+    /// Room for `n` places of `年`, `月` and `日` each; the separators, rare
+    /// in Japanese text, get theirs when first met.
+    fn with_capacity(n: usize) -> Anchors {
+        Anchors {
+            year: Vec::with_capacity(n),
+            month: Vec::with_capacity(n),
+            day: Vec::with_capacity(n),
+            separator: Vec::new(),
+            slash: Vec::new(),
+        }
+    }
+
     fn clear(&mut self) {
         self.year.clear();
         self.month.clear();
@@ -314,13 +333,18 @@ fn form_matches(
 
 /// Every date mention in `text`, in order, overlapping forms removed.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
-    let mut hits: Vec<DateHit> = Vec::new();
+    // Every date form holds a digit: the forms run only over small windows
+    // around the runs of digits, not over all the text.
+    let windows = digit_windows(text, 16, 24);
+    // Room for the usual few dates of a document, so that the lists do not
+    // grow one push at a time.
+    let mut hits: Vec<DateHit> = Vec::with_capacity(windows.len().min(FEW));
     // Forms are tried most specific first; a later form's hit that overlaps an
     // accepted one is dropped. Accepted hits never overlap, so the one starting
     // last before a new hit's end is the only one that can overlap it; they are
     // kept in order of their starts, where a new one that overlaps none goes
     // just after that one.
-    let mut accepted: Vec<(usize, usize)> = Vec::new();
+    let mut accepted: Vec<(usize, usize)> = Vec::with_capacity(windows.len().min(FEW));
     let mut push = |hits: &mut Vec<DateHit>, h: DateHit| {
         let at = accepted.partition_point(|&(s, _)| s < h.end);
         let overlaps = at
@@ -332,16 +356,18 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             hits.push(h);
         }
     };
-    let english = has_ascii_letters(text, 8);
-    let mut found: Vec<FormMatch> = Vec::new();
-    let mut anchors = Anchors::default();
-    // Every date form holds a digit: the forms run only over small windows
-    // around the runs of digits, not over all the text.
-    for (ws, we) in digit_windows(text, 16, 24) {
+    // Whether the text is English enough for the English forms: asked only
+    // when a window holds the cue of one (most Japanese documents hold none).
+    let mut english_text: Option<bool> = None;
+    let mut found: Vec<FormMatch> = Vec::with_capacity(FEW);
+    let mut anchors = Anchors::with_capacity(FEW);
+    for (ws, we) in windows {
         let w = &text[ws..we];
         // Each form runs only on a window holding the characters it cannot match
         // without.
         let cue = Cues::of(w, &mut anchors);
+        let english = (cue.name_day || cue.day_name_year || cue.name_year)
+            && *english_text.get_or_insert_with(|| has_ascii_letters(text, 8));
         // A third of the windows (digits in prose, tables, versions) hold
         // no cue of any form: nothing to run.
         if !cue.any_form(english) {
@@ -1045,7 +1071,7 @@ mod ascii {
 /// each run of ASCII digits, on char boundaries, merged where they overlap.
 fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(FEW * 4);
     let mut from = 0;
     while let Some(start) = scan_to(bytes, from, &ASCII_DIGIT) {
         let mut i = start;
@@ -1088,6 +1114,22 @@ fn char_start_at_or_after(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// What `RANGE_GAP` ends with: its word of a range (`~`, `-`, `から` …),
+/// maybe `、` or `,`, maybe white space and `同年`.
+const RANGE_WORDS: [&str; 7] = ["~", "-", "から", "より", "to", "until", "through"];
+
+/// Whether the trimmed gap `gap` ends as a match of `RANGE_GAP` must: a
+/// necessary test, a few comparisons at its end, so that the gaps between
+/// most pairs of dates (running text) need no regex search.
+fn ends_like_range_gap(gap: &str) -> bool {
+    let body = match gap.strip_suffix("同年") {
+        Some(rest) => rest.trim_end(),
+        None => gap,
+    };
+    let body = body.strip_suffix(['、', ',']).unwrap_or(body);
+    RANGE_WORDS.iter().any(|w| body.ends_with(w))
+}
+
 /// Resolves the years (and, for a bare `10日`, the month) of the hits of one
 /// report. `doc_year` is the year of the document.
 pub fn resolve(text: &str, hits: &[DateHit], doc_year: i32) -> Vec<DateMention> {
@@ -1095,8 +1137,8 @@ pub fn resolve(text: &str, hits: &[DateHit], doc_year: i32) -> Vec<DateMention> 
     let mut context: Option<Date> = None;
     for h in hits {
         let range_from = out.last().and_then(|prev: &DateMention| {
-            let gap = text.get(prev.end..h.start)?;
-            RANGE_GAP.is_match(gap.trim()).then_some(out.len() - 1)
+            let gap = text.get(prev.end..h.start)?.trim();
+            (ends_like_range_gap(gap) && RANGE_GAP.is_match(gap)).then_some(out.len() - 1)
         });
         let from_date = range_from.map(|i| out[i].date);
         let (month, day) = if h.month == 0 {
@@ -1369,6 +1411,50 @@ mod tests {
                 assert!(!re.is_match(&w) || has, "{w:?}");
             }
         }
+    }
+
+    /// Random gaps between two dates: where `RANGE_GAP` matches, the test of
+    /// the gap's end passes.
+    #[test]
+    fn range_gaps_end_as_the_test_of_their_end_says() {
+        const PIECES: [&str; 22] = [
+            "~",
+            "-",
+            "から",
+            "より",
+            "to",
+            "until",
+            "through",
+            "、",
+            ",",
+            " ",
+            "\u{3000}",
+            "同年",
+            "同",
+            "年",
+            "(月)",
+            "午後",
+            "3",
+            "時",
+            "ごろ",
+            "x",
+            "から、",
+            "\t",
+        ];
+        let mut next = crate::test_random::xorshift(0x5EED_0F6A_9512);
+        let mut matched = 0;
+        for _ in 0..60_000 {
+            let len = (next() % 7) as usize;
+            let gap: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let gap = gap.trim();
+            if RANGE_GAP.is_match(gap) {
+                matched += 1;
+                assert!(ends_like_range_gap(gap), "{gap:?}");
+            }
+        }
+        assert!(matched > 1000, "too few range gaps tried: {matched}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Filling a record's fields from the text of one report, each value with its evidence.
 
-use crate::dates::{resolve, DateHit, DateMention};
+use crate::dates::{resolve, Date, DateHit, DateMention};
 use crate::text_index::Cue;
 use crate::Ctx;
 use incidex_model::{
@@ -177,30 +177,32 @@ fn what_before(text: &str, from: usize, at: usize) -> String {
 }
 
 /// Words that make a count uncertain (`…の可能性があります`).
-const POSSIBLE_WORDS: [&str; 6] = [
-    "可能性",
-    "おそれ",
-    "恐れ",
-    "may have",
-    "possibly",
-    "potentially",
-];
+const POSSIBLE_WORDS: [&str; 3] = ["可能性", "おそれ", "恐れ"];
+/// English words that make a count uncertain: each holds a `y`.
+const POSSIBLE_EN_WORDS: [&str; 3] = ["may have", "possibly", "potentially"];
 /// Words that confirm a count.
-const CONFIRMED_WORDS: [&str; 3] = ["確認", "判明", "confirmed"];
+const CONFIRMED_WORDS: [&str; 2] = ["確認", "判明"];
+/// English words that confirm a count: each holds an `f`.
+const CONFIRMED_EN_WORDS: [&str; 1] = ["confirmed"];
 
 /// `possible` when the sentence holds a word of uncertainty, else `confirmed`
 /// when it holds a word of confirmation. (A substring search per word: an
 /// automaton of the words reads Japanese text slower, their first bytes
 /// being those of most characters.)
 fn qualifier_of(sentence: &str) -> Option<Qualifier> {
+    let bytes = sentence.as_bytes();
     let has = |finders: &[memchr::memmem::Finder<'static>]| {
-        finders
-            .iter()
-            .any(|f| f.find(sentence.as_bytes()).is_some())
+        finders.iter().any(|f| f.find(bytes).is_some())
     };
-    if has(&POSSIBLE_FINDERS) {
+    // The English words hold an ASCII letter each shares (`y` in `may
+    // have`, `possibly`, `potentially`; `f` in `confirmed`): most sentences,
+    // Japanese, lack it and need no search for them.
+    let english = |finders: &[memchr::memmem::Finder<'static>], letter: u8| {
+        memchr::memchr(letter, bytes).is_some() && has(finders)
+    };
+    if has(&POSSIBLE_FINDERS) || english(&POSSIBLE_EN_FINDERS, b'y') {
         Some(Qualifier::Possible)
-    } else if has(&CONFIRMED_FINDERS) {
+    } else if has(&CONFIRMED_FINDERS) || english(&CONFIRMED_EN_FINDERS, b'f') {
         Some(Qualifier::Confirmed)
     } else {
         None
@@ -213,6 +215,10 @@ static POSSIBLE_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
     Lazy::new(|| finders(&POSSIBLE_WORDS));
 static CONFIRMED_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
     Lazy::new(|| finders(&CONFIRMED_WORDS));
+static POSSIBLE_EN_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
+    Lazy::new(|| finders(&POSSIBLE_EN_WORDS));
+static CONFIRMED_EN_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> =
+    Lazy::new(|| finders(&CONFIRMED_EN_WORDS));
 
 fn finders(words: &[&'static str]) -> Vec<memchr::memmem::Finder<'static>> {
     words
@@ -375,12 +381,21 @@ pub fn fill_dates(
     // `hits` are sorted by start: the region's are one slice of them.
     let lo = hits.partition_point(|h| h.start < r.start);
     let hi = hits.partition_point(|h| h.start < r.end);
-    let local: Vec<DateHit> = hits[lo..hi.max(lo)]
-        .iter()
-        .filter(|h| h.end <= r.end)
-        .copied()
-        .collect();
-    let mentions: Vec<DateMention> = resolve(text, &local, ctx.doc_year);
+    let starting = hits.get(lo..hi.max(lo)).unwrap_or_default();
+    // Mostly every hit that starts in the region ends in it: then the slice
+    // itself is the region's, and no copy is made.
+    let copied: Vec<DateHit>;
+    let local: &[DateHit] = if starting.iter().all(|h| h.end <= r.end) {
+        starting
+    } else {
+        copied = starting
+            .iter()
+            .filter(|h| h.end <= r.end)
+            .copied()
+            .collect();
+        &copied
+    };
+    let mentions: Vec<DateMention> = resolve(text, local, ctx.doc_year);
     let cap = ctx.doc_date;
     let mut disclosed: Option<&DateMention> = None;
     if let Some((ls, le)) = lead_date {
@@ -417,7 +432,7 @@ pub fn fill_dates(
             text[..m.start].ends_with("公表(") || text[..m.start].ends_with("発表(");
         if disclosed.is_none()
             && (dated_disclosure || ctx.has_cue(Cue::Disclosure, m.end, b))
-            && !sentence.contains("公開した第")
+            && PUBLISHED_NTH.find(sentence.as_bytes()).is_none()
         {
             disclosed = Some(m);
         }
@@ -497,19 +512,36 @@ pub fn fill_dates(
         rec.dates.occurred_from = Some(from);
         rec.dates.occurred_to = Some(to);
     }
+    // The timeline has one event per date. Its events from before this call
+    // are compared as text; those of this call by date, which is the same
+    // test (`iso` writes each date as its own text) without writing it.
+    let earlier_events = rec.timeline.len();
+    let mut dated: Vec<Date> = Vec::with_capacity(mentions.len());
+    // The sentence of the last event and its place in the timeline.
+    let mut last_snippet: Option<((usize, usize), usize)> = None;
     for (i, m) in mentions.iter().enumerate() {
         if cap.is_some_and(|c| m.date.key() > c.key()) {
             continue;
         }
-        if date_line(m) {
+        if dated.contains(&m.date) || date_line(m) {
             continue;
         }
         let iso = m.date.iso();
-        if rec.timeline.iter().any(|t| t.date == iso) {
+        let earlier = rec.timeline.get(..earlier_events).unwrap_or_default();
+        if earlier.iter().any(|t| t.date == iso) {
             continue;
         }
+        dated.push(m.date);
         let (a, b) = sentences[i];
-        let snippet = crate::text_index::first_chars(text[a..b].trim(), 100).to_string();
+        // The dates of one sentence (a range, a date and its time) share its snippet.
+        let known = last_snippet
+            .filter(|&(span, _)| span == (a, b))
+            .and_then(|(_, at)| rec.timeline.get(at));
+        let snippet = match known {
+            Some(event) => event.text.clone(),
+            None => crate::text_index::first_chars(text[a..b].trim(), 100).to_string(),
+        };
+        last_snippet = Some(((a, b), rec.timeline.len()));
         ev(rec, "timeline", m, &iso);
         rec.timeline.push(TimelineEvent {
             date: iso,
@@ -518,6 +550,11 @@ pub fn fill_dates(
     }
     rec.timeline.sort_by(|a, b| a.date.cmp(&b.date));
 }
+
+/// `公開した第…` (the n-th edition published): a sentence that says so dates
+/// the edition, not the disclosure. One prepared search for every sentence.
+static PUBLISHED_NTH: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("公開した第".as_bytes()));
 
 /// The date of an undated discovery (`…ご連絡をいただき、誤りが判明しました。`):
 /// the mention just before the first sentence that tells a strong discovery,
