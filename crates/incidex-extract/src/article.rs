@@ -87,15 +87,35 @@ const POSSESSED: &[&str] = &[
 /// of the first [`POSSESSIVE`] match): each `の` found by a vectorised
 /// search, the words compared after it, without starting a regex search.
 fn possessive_at(lead: &str) -> Option<usize> {
+    let heads = &*POSSESSED_HEADS;
+    let firsts = &*POSSESSED_FIRST;
     NO_FINDER.find_iter(lead.as_bytes()).find(|&i| {
         let rest = &lead[i + "の".len()..];
-        // Most `の` are followed by a char no word starts with: one look at it.
-        rest.chars()
-            .next()
-            .is_some_and(|c| POSSESSED_FIRST.contains(&c))
+        // Most `の` are followed by a char no word starts with: a look at
+        // its first two bytes (hiragana and kanji differ from katakana
+        // there), then at the char.
+        let head_ok = heads.as_ref().is_none_or(|heads| {
+            rest.as_bytes()
+                .get(..2)
+                .is_some_and(|h| heads.iter().any(|w| w == h))
+        });
+        head_ok
+            && rest.chars().next().is_some_and(|c| firsts.contains(&c))
             && POSSESSED.iter().any(|w| rest.starts_with(w))
     })
 }
+
+/// The first two bytes of each of [`POSSESSED`], once each (`None` when a
+/// word is shorter: then every `の` is looked at).
+static POSSESSED_HEADS: Lazy<Option<Vec<[u8; 2]>>> = Lazy::new(|| {
+    let mut heads: Vec<[u8; 2]> = POSSESSED
+        .iter()
+        .map(|w| <[u8; 2]>::try_from(w.as_bytes().get(..2)?).ok())
+        .collect::<Option<_>>()?;
+    heads.sort_unstable();
+    heads.dedup();
+    Some(heads)
+});
 
 /// The first chars of [`POSSESSED`] (every char, when a word is empty).
 static POSSESSED_FIRST: Lazy<CharSet> =
@@ -327,15 +347,13 @@ pub fn subject(
     // whose strongest result cannot beat the best so far is skipped.
     let mut best: Option<Subject> = None;
     let beats = |best: &Option<Subject>, s: Strength| best.as_ref().is_none_or(|b| s > b.strength);
+    // The searches run strongest first (the issuer, then the subject of the
+    // lead, then the title's first word, then the weak guesses of the lead):
+    // each is skipped once a stronger one has found a name, which it could
+    // not beat. Each strength comes from searches that keep their order, so
+    // the first of equals is the one it always was.
     if !heading.is_empty() {
         keep_stronger(&mut best, title_patterns(text, head, suffixes));
-        if beats(&best, Strength::Title) {
-            if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                keep_stronger(&mut best, en_headline(text, head));
-            } else {
-                keep_stronger(&mut best, title_head(text, head, suffixes));
-            }
-        }
     }
     // Text from HTML has no blank lines: its first line (the page title,
     // `… - 高松市`) is a title even though it stands in the body.
@@ -343,7 +361,9 @@ pub fn subject(
         let first = str_lines(&text[body.0..body.1])
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        if !first.is_empty() && first.chars().count() <= 100 && !first.trim_end().ends_with('。') {
+        // At most 100 chars: a char is 1 to 4 bytes, so only lengths between need a count.
+        let short = first.len() <= 100 || (first.len() <= 4 * 100 && first.chars().count() <= 100);
+        if !first.is_empty() && short && !first.trim_end().ends_with('。') {
             let at = body.0 + (first.as_ptr() as usize - text[body.0..].as_ptr() as usize);
             keep_stronger(
                 &mut best,
@@ -355,12 +375,23 @@ pub fn subject(
         let from = if heading.is_empty() { head.0 } else { body.0 };
         keep_stronger(&mut best, letterhead(text, from, body.1, suffixes));
     }
+    // The lead sentences, found once for the dated subject and the weak guesses.
+    let lead_end = once_cell::unsync::Lazy::new(|| nth_sentence_end(text, body.0, body.1, 2));
     if beats(&best, Strength::Subject) {
-        let weak_too = beats(&best, Strength::Weak);
-        keep_stronger(&mut best, lead_subject(text, body, weak_too));
+        keep_stronger(&mut best, dated_lead_subject(text, body.0, *lead_end));
     }
     if heading.is_empty() && beats(&best, Strength::Subject) {
         keep_stronger(&mut best, item_subject(text, body, suffixes));
+    }
+    if !heading.is_empty() && beats(&best, Strength::Title) {
+        if heading.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            keep_stronger(&mut best, en_headline(text, head));
+        } else {
+            keep_stronger(&mut best, title_head(text, head, suffixes));
+        }
+    }
+    if beats(&best, Strength::Weak) {
+        keep_stronger(&mut best, weak_lead_subject(text, body.0, *lead_end));
     }
     best.or_else(|| frequent_english_name(text, body))
 }
@@ -566,18 +597,32 @@ fn issuer_part(line: &str) -> &str {
 
 /// Whether `s` may hold a white-space char: its UTF-8 holds an ASCII
 /// space or control `09`..`0D`, a lead byte `C2`, `E1` or `E2` (the other
-/// spaces below U+3000), or `80 80` (the end of U+3000, `E3 80 80`). Every
-/// byte pair is read, without a branch: the compiler vectorises the loop.
+/// spaces below U+3000), or `80 80` (the end of U+3000, `E3 80 80`). Sixteen
+/// bytes are compared at once; the last chunk is padded with zeros, which
+/// are neither.
 fn may_hold_space(s: &str) -> bool {
     let b = s.as_bytes();
-    let Some((&last, _)) = b.split_last() else {
-        return false;
+    // Bit 0 set when the byte before the chunk is `80`.
+    let mut carry = 0u32;
+    let mut chunks = b.chunks_exact(16);
+    let mut test = |chunk: &[u8; 16]| {
+        let v = crate::byte_scan::load16(chunk);
+        let eq = |x: u8| v.simd_eq(wide::i8x16::splat(x as i8));
+        let lead = crate::byte_scan::span(v, 0x09, 5) | eq(0x20) | eq(0xC2) | eq(0xE1) | eq(0xE2);
+        let eighty = eq(0x80).to_bitmask() & 0xFFFF;
+        let pairs = eighty & ((eighty << 1) | carry);
+        carry = eighty >> 15;
+        lead.to_bitmask() & 0xFFFF != 0 || pairs != 0
     };
-    let lead = |x: u8| matches!(x, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2);
-    let pairs = b.iter().zip(&b[1..]).fold(false, |any, (&x, &y)| {
-        any | lead(x) | ((x == 0x80) & (y == 0x80))
-    });
-    pairs || lead(last)
+    for chunk in &mut chunks {
+        if <&[u8; 16]>::try_from(chunk).is_ok_and(&mut test) {
+            return true;
+        }
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; 16];
+    last[..rest.len()].copy_from_slice(rest);
+    !rest.is_empty() && test(&last)
 }
 
 fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<Subject> {
@@ -589,6 +634,11 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
     // The lines with their `\n` (as `split_inclusive` gives them), each end
     // found by a vectorised search.
     while pos < region.len() {
+        // An empty line (most often the blank line after a heading) needs no search.
+        if region.as_bytes()[pos] == b'\n' {
+            pos += 1;
+            continue;
+        }
         let line_end =
             memchr::memchr(b'\n', &region.as_bytes()[pos..]).map_or(region.len(), |i| pos + i + 1);
         let line = &region[pos..line_end];
@@ -606,7 +656,7 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
         }
         // Where `l` starts: after the white space `line` starts with.
         let lead = start + (l.as_ptr() as usize - line.as_ptr() as usize);
-        if let Some(m) = has_digit(l).then(|| LINE_DATE.find(l)).flatten() {
+        if let Some(m) = may_be_line_date(l).then(|| LINE_DATE.find(l)).flatten() {
             if m.start() == 0 && date.is_none() {
                 date = Some((lead + m.start(), lead + m.end()));
                 continue;
@@ -636,6 +686,19 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
         strength: Strength::Issuer,
         lead_date: date,
     })
+}
+
+/// Whether [`LINE_DATE`] may match `line`: it starts (it is anchored) with a
+/// `\d` ([`maybe_digit`]), an era (`令和`, `平成`) or a month's name, and
+/// every date holds a digit.
+fn may_be_line_date(line: &str) -> bool {
+    line.starts_with(|c: char| {
+        maybe_digit(c)
+            || matches!(
+                c,
+                '令' | '平' | 'J' | 'F' | 'M' | 'A' | 'S' | 'O' | 'N' | 'D'
+            )
+    }) && has_digit(line)
 }
 
 /// `Riverbend Community Hospital Confirms Ransomware Attack`: the name before the verb of an English headline.
@@ -750,7 +813,8 @@ fn item_subject(text: &str, body: (usize, usize), suffixes: &Lexicon) -> Option<
     {
         return None;
     }
-    for (i, _) in sentence.match_indices(['が', 'は']) {
+    // Each `が` and `は` in order, found by two vectorised searches.
+    for i in particles(sentence) {
         let at = from + i;
         let Some((s, n)) = name_before(text, at) else {
             continue;
@@ -787,43 +851,41 @@ fn with_kana_head(text: &str, from: usize, start: usize, name: String) -> (usize
     (run_start, format!("{}{name}", &text[run_start..start]))
 }
 
-/// The subject of the lead sentences; `weak_too` false asks only for a
-/// subject with its date (the one of [`Strength::Subject`]).
-fn lead_subject(text: &str, body: (usize, usize), weak_too: bool) -> Option<Subject> {
-    let lead_end = nth_sentence_end(text, body.0, body.1, 2);
-    let lead = &text[body.0..lead_end];
-    if let Some(c) = (TOUTEN_FINDER.find(lead.as_bytes()).is_some()
+/// The subject of the lead sentences `from..lead_end` with its date (the
+/// one of [`Strength::Subject`]): `Xは3/4、…`.
+fn dated_lead_subject(text: &str, from: usize, lead_end: usize) -> Option<Subject> {
+    let lead = &text[from..lead_end];
+    let (p, d) = (TOUTEN_FINDER.find(lead.as_bytes()).is_some()
         && has_digit(lead)
         && particle_before_digit(lead))
     .then(|| lead_date(lead))
-    .flatten()
-    {
-        let (p, d) = c;
-        if let Some((s, n)) = name_before(text, body.0 + p) {
-            return Some(Subject {
-                main: named(n, s, body.0 + p, "victim"),
-                strength: Strength::Subject,
-                lead_date: Some((body.0 + d.0, body.0 + d.1)),
-            });
-        }
-    }
-    if !weak_too {
-        return None;
-    }
+    .flatten()?;
+    let (s, n) = name_before(text, from + p)?;
+    Some(Subject {
+        main: named(n, s, from + p, "victim"),
+        strength: Strength::Subject,
+        lead_date: Some((from + d.0, from + d.1)),
+    })
+}
+
+/// A subject of the lead sentences `from..lead_end` without a date
+/// ([`Strength::Weak`]): `Xによれば`, `Xのサーバが`, `X said`.
+fn weak_lead_subject(text: &str, from: usize, lead_end: usize) -> Option<Subject> {
+    let lead = &text[from..lead_end];
     // `経済産業省は、2022年6月30日、` and a subject without a date: `X(は|が)…を公表`.
     if let Some(at) = according_at(lead) {
-        if let Some((s, n)) = name_before(text, body.0 + at) {
+        if let Some((s, n)) = name_before(text, from + at) {
             return Some(Subject {
-                main: named(n, s, body.0 + at, "victim"),
+                main: named(n, s, from + at, "victim"),
                 strength: Strength::Weak,
                 lead_date: None,
             });
         }
     }
     if let Some(at) = possessive_at(lead) {
-        if let Some((s, n)) = name_before(text, body.0 + at) {
+        if let Some((s, n)) = name_before(text, from + at) {
             return Some(Subject {
-                main: named(n, s, body.0 + at, "victim"),
+                main: named(n, s, from + at, "victim"),
                 strength: Strength::Weak,
                 lead_date: None,
             });
@@ -848,7 +910,7 @@ fn lead_subject(text: &str, body: (usize, usize), weak_too: bool) -> Option<Subj
                 .next()
                 .is_some_and(|w| !EN_NOT_ORG.contains(&w));
             if first_ok {
-                let s = body.0 + (lead.len() - lead.trim_start().len()) + o.start();
+                let s = from + (lead.len() - lead.trim_start().len()) + o.start();
                 return Some(Subject {
                     main: named(o.as_str().to_string(), s, s + o.len(), "victim"),
                     strength: Strength::Weak,
@@ -866,9 +928,9 @@ fn lead_subject(text: &str, body: (usize, usize), weak_too: bool) -> Option<Subj
                 .collect();
             if !words.is_empty() {
                 let name = words.join(" ");
-                let s = body.0 + o.end() - name.len();
+                let s = from + o.end() - name.len();
                 return Some(Subject {
-                    main: named(name, s, body.0 + o.end(), "victim"),
+                    main: named(name, s, from + o.end(), "victim"),
                     strength: Strength::Weak,
                     lead_date: None,
                 });
@@ -987,9 +1049,7 @@ fn lead_date(lead: &str) -> Option<(usize, (usize, usize))> {
         let rest = &lead[i + 'は'.len_utf8()..];
         let rest = rest.strip_prefix('、').unwrap_or(rest);
         let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
-        if !(rest.starts_with(char::is_numeric)
-            || rest.starts_with("令和")
-            || rest.starts_with("平成"))
+        if !(rest.starts_with(is_numeric) || rest.starts_with("令和") || rest.starts_with("平成"))
         {
             return None;
         }
@@ -1062,7 +1122,16 @@ fn has_digit(s: &str) -> bool {
         }
         other |= count(|b| b >= 0xC0 && !(0xE3..=0xE9).contains(&b)) > 0;
     }
-    other && s.chars().any(char::is_numeric)
+    other && s.chars().any(is_numeric)
+}
+
+/// `char::is_numeric`, answered without its table for kana and kanji
+/// (U+3041..U+30FF, U+4E00..U+9FFF), which hold no numeric char and are
+/// what most often follows a particle.
+fn is_numeric(c: char) -> bool {
+    let kana_or_kanji =
+        ('\u{3041}'..='\u{30FF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    !kana_or_kanji && c.is_numeric()
 }
 
 /// Whether `LEAD` can match: it needs `は` or `が`, then `、` and a space
@@ -1073,7 +1142,7 @@ fn particle_before_digit(lead: &str) -> bool {
         let rest = &lead[i + p.len()..];
         let rest = rest.strip_prefix('、').unwrap_or(rest);
         let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
-        rest.starts_with(char::is_numeric)
+        rest.starts_with(is_numeric)
     };
     // Vectorised searches for the two particles (a char search would stop at
     // every byte their last byte shares with other kana).
@@ -1550,6 +1619,41 @@ mod tests {
             for from in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
                 assert_eq!(title_cut(&t[from..]), by_bytes(&t[from..]), "{t:?} {from}");
             }
+        }
+    }
+
+    #[test]
+    fn space_prefilter_matches_a_byte_pair_scan() {
+        let by_pairs = |s: &str| {
+            let b = s.as_bytes();
+            let lead = |x: u8| matches!(x, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2);
+            b.iter().any(|&x| lead(x)) || b.windows(2).any(|w| w == [0x80, 0x80])
+        };
+        let pieces = [
+            "あ", "a", " ", "\u{3000}", "\u{a0}", "\t", "\u{2003}", "\u{1680}", "€", "耀", "〇",
+            "\u{8000}", "x",
+        ];
+        for n in 0..70usize {
+            for k in 0..pieces.len() {
+                let t: String = (0..n)
+                    .map(|j| pieces[if j + 1 == n { k } else { (j * 5 + n + k) % 3 }])
+                    .collect();
+                assert_eq!(may_hold_space(&t), by_pairs(&t), "{t:?}");
+                let t2: String = (0..n).map(|j| pieces[(j * 7 + k) % pieces.len()]).collect();
+                assert_eq!(may_hold_space(&t2), by_pairs(&t2), "{t2:?}");
+            }
+        }
+        // `80 80` across a chunk boundary: `耀` is `E8 80 80`.
+        for pad in 0..20 {
+            let t = format!("{}耀", "a".repeat(pad));
+            assert_eq!(may_hold_space(&t), by_pairs(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn numeric_chars_are_the_std_ones() {
+        for c in ('\0'..='\u{10FFFF}').step_by(1) {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
         }
     }
 
