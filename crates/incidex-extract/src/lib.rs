@@ -196,6 +196,9 @@ static ORDINAL_WORD: Lazy<memchr::memmem::Finder<'static>> =
     Lazy::new(|| memchr::memmem::Finder::new("第"));
 static REPORT_WORD: Lazy<memchr::memmem::Finder<'static>> =
     Lazy::new(|| memchr::memmem::Finder::new("報"));
+/// `には`, which every [`ALSO`] match holds: most sentences have none.
+static NIWA: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("には"));
 static ALSO: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"には、?([^\s、。]{2,20}?)も(?:。|、)").unwrap());
 static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
@@ -216,6 +219,45 @@ static LEAK_DOMAIN: Lazy<Regex> =
 /// (two vectorised byte searches).
 fn may_be_leak_line(s: &str) -> bool {
     memchr::memchr(b')', s.as_bytes()).is_some() && memchr::memchr(b'.', s.as_bytes()).is_some()
+}
+
+/// Whether a line may be a whole [`LEAK_LINE`]: it ends, but for spaces and
+/// tabs, with the `)` after the domain.
+fn may_be_leak_line_end(line: &str) -> bool {
+    line.trim_end_matches([' ', '\t']).ends_with(')')
+}
+
+/// Whether a line may be a whole [`LEAK_BULLET`]: it starts, but for spaces
+/// and tabs, with a bullet, and holds a `(`.
+fn may_be_leak_bullet(line: &str) -> bool {
+    line.trim_start_matches([' ', '\t'])
+        .starts_with(['-', '・', '•', '*'])
+        && memchr::memchr(b'(', line.as_bytes()).is_some()
+}
+
+/// The matches of `re` in `text`, each with the offset of the line it is
+/// in. `re` is a `(?m)^…$` pattern none of whose parts matches `\n`: each
+/// match is one whole line, and the same match whether the regex reads the
+/// line alone or the whole text. So it runs only on the lines `may_match`
+/// admits (few lines of an article are such lines).
+fn line_captures<'t>(
+    re: &Regex,
+    text: &'t str,
+    may_match: impl Fn(&str) -> bool,
+) -> Vec<(usize, regex::Captures<'t>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = &text[start..end];
+        if may_match(line) {
+            if let Some(c) = re.captures(line) {
+                out.push((start, c));
+            }
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// Whether `s` holds `(` four digits `)`, as the first form of [`STOCK`]
@@ -332,13 +374,16 @@ impl Extractor {
         }
         let t = ctx.norm.text.as_str();
         let suffixes = self.lex.get("org_suffixes");
-        let mut articles: Vec<Article> = Vec::new();
+        let sections = segment::sections(t, from, to);
+        // At most one article per section: room for all at once saves the
+        // copying of a growing vector of these large items.
+        let mut articles: Vec<Article> = Vec::with_capacity(sections.len());
         let events = ctx.lex_all("events");
         let non_incident = ctx.lex_all("non_incident");
         let any_in = |all: &[incidex_lexicon::LexMatch], from: usize, to: usize| {
             within(all, from, to, |m| (m.start, m.end)).next().is_some()
         };
-        for sec in segment::sections(t, from, to) {
+        for sec in sections {
             let subj = subject(
                 t,
                 (sec.start, sec.heading_end),
@@ -403,7 +448,12 @@ impl Extractor {
                 articles.push(Article {
                     start: sec.start,
                     end: sec.end,
-                    sections: vec![(sec.start, sec.end)],
+                    sections: {
+                        // Room for a few sections: a vector made for one grows on the next.
+                        let mut v = Vec::with_capacity(4);
+                        v.push((sec.start, sec.end));
+                        v
+                    },
                     title: (sec.start, sec.heading_end),
                     subject: subj,
                     closed: sec.closes,
@@ -495,7 +545,7 @@ impl Extractor {
         } else {
             Vec::new()
         };
-        let mut victims: Vec<Named> = Vec::new();
+        let mut victims: Vec<Named> = Vec::with_capacity(2);
         if let Some(p) = around
             .iter()
             .find(|n| n.role == "provider" || n.role == "subsidiary")
@@ -514,12 +564,15 @@ impl Extractor {
             victims.push(main.clone());
         }
         let mut rec = self.base_record(ctx, doc, &region);
-        for v in &victims {
+        // Made with their room: a vector grown from empty takes the slower path.
+        rec.victims = Vec::with_capacity(victims.len());
+        rec.organisations = Vec::with_capacity(victims.len() + orgs.len());
+        for v in victims {
             let (s, e) = ctx.norm.orig_span(v.start, v.end);
-            rec.add_evidence("victims", v.name.clone(), s, e);
+            rec.add_evidence("victims", v.name.as_str(), s, e);
             rec.victims.push(v.name.clone());
             rec.organisations.push(Organisation {
-                name: v.name.clone(),
+                name: v.name,
                 role: v.role.to_string(),
                 stock_code: None,
             });
@@ -612,19 +665,21 @@ impl Extractor {
         let leak_context = ctx.has_cue(text_index::Cue::LeakContext, a.start, a.end);
         if leak_context {
             // `Name(domain)` lines; failing those, bulleted `- Name (Country) - posted by X`.
-            let mut lines: Vec<regex::Captures> = LEAK_LINE.captures_iter(body).collect();
+            let mut lines = line_captures(&LEAK_LINE, body, may_be_leak_line_end);
             if lines.is_empty() {
-                lines = LEAK_BULLET.captures_iter(body).collect();
+                lines = line_captures(&LEAK_BULLET, body, may_be_leak_bullet);
             }
-            for c in lines {
+            for (line_start, c) in lines {
                 let (Some(n), Some(d)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
                 let Some(name) = clean_name(n.as_str()) else {
                     continue;
                 };
-                let s = a.start + n.start();
-                let e = a.start + c.get(0).map_or(n.end(), |m| m.end());
+                // Offsets within the article's body.
+                let at = line_start;
+                let s = a.start + at + n.start();
+                let e = a.start + at + c.get(0).map_or(n.end(), |m| m.end());
                 let mut rec = self.list_record(ctx, doc, &name, s, e, cats);
                 // A group named on the line itself (`- X (Japan) - posted by Akira`)
                 // is that victim's; otherwise the article's group stands.
@@ -659,7 +714,9 @@ impl Extractor {
                     out.push(rec);
                     continue;
                 }
-                let (da, db) = ctx.norm.orig_span(a.start + d.start(), a.start + d.end());
+                let (da, db) = ctx
+                    .norm
+                    .orig_span(a.start + at + d.start(), a.start + at + d.end());
                 rec.add_evidence("indicators", domain.clone(), da, db);
                 rec.indicators.push(incidex_model::Indicator {
                     kind: incidex_model::IndicatorType::Domain,
@@ -730,8 +787,9 @@ impl Extractor {
                 }
                 names.sort_by_key(|x| x.0);
             }
-            let also = sentence
-                .contains("には")
+            let also = NIWA
+                .find(sentence.as_bytes())
+                .is_some()
                 .then(|| ALSO.captures_iter(sentence));
             for c in also.into_iter().flatten() {
                 if let Some(m) = c.get(1) {
@@ -788,8 +846,9 @@ impl Extractor {
                     .iter()
                     .take_while(|&&(x, y)| {
                         y <= section.1
-                            && company_names(&t[x..y]).is_empty()
-                            && !ALSO.is_match(&t[x..y])
+                            && orgs::first_company_name(&t[x..y]).is_none()
+                            && !(NIWA.find(&t.as_bytes()[x..y]).is_some()
+                                && ALSO.is_match(&t[x..y]))
                     })
                     .last()
                     .map_or(se, |&(_, y)| y)

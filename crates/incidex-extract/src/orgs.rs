@@ -653,26 +653,93 @@ pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
 /// Compares two names the way readers do: company forms and spaces ignored,
 /// one containing the other.
 pub fn same_org(a: &str, b: &str) -> bool {
-    let strip = |s: &str| {
-        let mut s = to_lowercase(s);
-        // Removing a form can join the text around it into another form, so
-        // the forms go one by one, each looked up in the text as it stands:
-        // one pass says which forms occur, again after each removal. Most
-        // names hold none, which one quick pass says.
-        if has_form(&s) {
-            let mut present = forms_in(&s);
-            for (i, f) in FORMS.iter().enumerate() {
-                if present.get(i).copied().unwrap_or(false) {
-                    s = s.replace(f, "");
-                    present = forms_in(&s);
-                }
+    same_org_key(&org_key(a), &org_key(b))
+}
+
+/// A name as [`same_org`] compares it: lower case, without its company forms,
+/// spaces and `・`. A caller that compares one name with many makes its key once.
+fn org_key(name: &str) -> String {
+    let mut s = to_lowercase(name);
+    // Removing a form can join the text around it into another form, so
+    // the forms go one by one, each looked up in the text as it stands:
+    // one pass says which forms occur, again after each removal. Most
+    // names hold none, which one quick pass says.
+    if has_form(&s) {
+        s = without_forms(s);
+    }
+    s.retain(|c| !c.is_whitespace() && c != '・');
+    s
+}
+
+/// [`same_org`] of two names given by their [`org_key`]s.
+fn same_org_key(a: &str, b: &str) -> bool {
+    !a.is_empty() && !b.is_empty() && (a.contains(b) || b.contains(a))
+}
+
+/// `s` with every company form removed, the forms taken in [`FORMS`] order,
+/// each removed wherever it occurs in the text as it stands then.
+fn without_forms(mut s: String) -> String {
+    // The forms present are bits of one number (no vector per pass); a list
+    // of forms too long for it is looked up form by form, with the same result.
+    if FORMS.len() > 128 {
+        for f in FORMS.iter() {
+            if s.contains(f) {
+                s = s.replace(f, "");
             }
         }
-        s.retain(|c| !c.is_whitespace() && c != '・');
-        s
+        return s;
+    }
+    let mut next = 0;
+    loop {
+        // The first form at or after `next` (in FORMS order) that occurs now.
+        let present = forms_mask(&s) >> next << next;
+        if present == 0 {
+            return s;
+        }
+        let i = present.trailing_zeros() as usize;
+        s = removed(&s, i);
+        next = i + 1;
+        if next >= 128 {
+            return s;
+        }
+    }
+}
+
+/// `s` without any occurrence of form `i` (as `str::replace` with "" does:
+/// the occurrences found left to right, none overlapping).
+fn removed(s: &str, i: usize) -> String {
+    let (Some(finder), Some(f)) = (FORM_FINDERS.get(i), FORMS.get(i)) else {
+        return s.to_string();
     };
-    let (a, b) = (strip(a), strip(b));
-    !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
+    // An empty form removes nothing (and would match inside a char).
+    if f.is_empty() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for m in finder.find_iter(s.as_bytes()) {
+        out.push_str(&s[at..m]);
+        at = m + f.len();
+    }
+    out.push_str(&s[at..]);
+    out
+}
+
+/// One prebuilt searcher per form of [`FORMS`], in its order.
+static FORM_FINDERS: Lazy<Vec<memchr::memmem::Finder<'static>>> = Lazy::new(|| {
+    FORMS
+        .iter()
+        .map(|f| memchr::memmem::Finder::new(f.as_bytes()))
+        .collect()
+});
+
+/// Which of the first 128 [`FORMS`] occur in `s`: bit `i` for form `i`.
+fn forms_mask(s: &str) -> u128 {
+    FORM_ANY
+        .find_overlapping_iter(s)
+        .map(|m| m.pattern().as_usize())
+        .filter(|&p| p < 128)
+        .fold(0u128, |mask, p| mask | (1u128 << p))
 }
 
 /// `str::to_lowercase`, without its Unicode tables when every char is ASCII
@@ -684,17 +751,6 @@ fn to_lowercase(s: &str) -> String {
     } else {
         s.to_lowercase()
     }
-}
-
-/// Which of [`FORMS`] occur in `s`, by index.
-fn forms_in(s: &str) -> Vec<bool> {
-    let mut present = vec![false; FORMS.len()];
-    for m in FORM_ANY.find_overlapping_iter(s) {
-        if let Some(p) = present.get_mut(m.pattern().as_usize()) {
-            *p = true;
-        }
-    }
-    present
 }
 
 #[cfg(test)]
