@@ -32,16 +32,45 @@ pub struct Normalized {
     orig_chars: usize,
 }
 
-/// Bytes of the folded text per entry of `blocks` (a power of two).
+/// Bytes of the folded text per entry of `blocks`: one bit of a `u64` each.
 const BLOCK: usize = 64;
 
-/// What [`Normalized::origin`] needs to know at the start of a block.
+/// What [`Normalized::origin`] needs to know of a block.
 #[derive(Debug, Clone, Copy, Default)]
 struct BlockStart {
+    /// Characters starting before the block.
     chars: usize,
+    /// Entries of `shifts` before the block.
     shifts: usize,
     /// Characters starting in the block before each of its eight words.
-    in_block: [u8; 8],
+    in_word: [u8; 8],
+    /// Bit `k` set when byte `k` of the block starts a character.
+    starts: u64,
+}
+
+/// The number of bits set in each byte value: without the `popcnt`
+/// instruction (not in the baseline x86-64), a count of a word's bits is
+/// some thirty instructions, a look-up one.
+const BITS_IN_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    t
+};
+
+impl BlockStart {
+    /// Characters starting in the block up to its byte `k` (inclusive).
+    #[inline(always)]
+    fn chars_through(&self, k: usize) -> usize {
+        let word = k / 8;
+        let starts_in_word = (self.starts >> (word * 8)) as u8;
+        let through = starts_in_word & ((2u32 << (k % 8)) - 1) as u8;
+        usize::from(self.in_word.get(word).copied().unwrap_or(0))
+            + usize::from(BITS_IN_BYTE[usize::from(through)])
+    }
 }
 
 impl Normalized {
@@ -76,14 +105,11 @@ impl Normalized {
         if b >= self.text.len() {
             return self.orig_chars;
         }
-        let block = self.blocks.get(b / BLOCK).copied().unwrap_or_default();
-        let word_start = b & !7;
-        let before_word = block.in_block[(b % BLOCK) / 8];
-        // Characters starting in `b`'s word up to `b` (inclusive): `b`'s own counts once.
-        let index = (block.chars
-            + usize::from(before_word)
-            + char_starts_through(self.text.as_bytes(), word_start, b))
-        .saturating_sub(1);
+        // Every byte of the text lies in a block.
+        let Some(block) = self.blocks.get(b / BLOCK) else {
+            return self.orig_chars;
+        };
+        let index = (block.chars + block.chars_through(b % BLOCK)).saturating_sub(1);
         let mut k = block.shifts;
         while self.shifts.get(k).is_some_and(|&(pos, _)| pos <= b) {
             k += 1;
@@ -93,50 +119,9 @@ impl Normalized {
     }
 }
 
-/// How many characters start in `bytes[from..=to]`, which lie in one word
-/// (`to` within `bytes`, `from <= to < from + 8`).
-fn char_starts_through(bytes: &[u8], from: usize, to: usize) -> usize {
-    let n = (to + 1 - from).min(8);
-    let w = match bytes.get(from..from + 8) {
-        Some(s) => word(s),
-        None => {
-            let mut a = [0u8; 8];
-            let tail = bytes.get(from..from + n).unwrap_or_default();
-            a[..tail.len()].copy_from_slice(tail);
-            u64::from_le_bytes(a)
-        }
-    };
-    // Only the first `n` bytes count; zero bytes are no continuation bytes.
-    let w = if n == 8 {
-        w
-    } else {
-        w & ((1u64 << (8 * n)) - 1)
-    };
-    n - word_lane_sum(continuation_lanes_of(w))
-}
-
-/// The sum of the byte lanes of `x` when it is at most 255.
-fn word_lane_sum(x: u64) -> usize {
-    (x.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
-}
-
-/// Eight bytes as a little-endian word (`s` has eight bytes).
-fn word(s: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&s[..8]);
-    u64::from_le_bytes(a)
-}
-
-/// For the 8 bytes of `w`: 1 in each byte lane holding a continuation byte
-/// (0b10xx_xxxx: its top bit set, the next clear), else 0.
-fn continuation_lanes_of(w: u64) -> u64 {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    (w & !(w << 1) & HIGH) >> 7
-}
-
 /// For each block of [`BLOCK`] bytes of `text`, the characters and the
-/// entries of `shifts` before it and the characters before each of its
-/// words; and the characters of `text`.
+/// entries of `shifts` before it and the places where its characters start;
+/// and the characters of `text`.
 // Once a text, out of line: the scan loop of `normalize_with` stays small
 // enough for its window loads to compile to plain vector loads.
 #[inline(never)]
@@ -150,11 +135,12 @@ fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usiz
         while shifts.get(before).is_some_and(|&(pos, _)| pos < start) {
             before += 1;
         }
-        let (in_block, n) = char_counts_of_block(starts);
+        let (in_word, n) = char_counts_of_block(starts);
         out.push(BlockStart {
             chars,
             shifts: before,
-            in_block,
+            in_word,
+            starts,
         });
         chars += n;
     };
@@ -162,8 +148,8 @@ fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usiz
         add_block(k, char_start_bits(block));
     }
     if !rest.is_empty() {
-        // The last block is short: read it padded with zero bytes, which
-        // start no character of the text.
+        // The last block is short: read it padded with zero bytes, whose
+        // bits are cleared.
         let mut padded = [0u8; BLOCK];
         if let Some(to) = padded.get_mut(..rest.len()) {
             to.copy_from_slice(rest);
@@ -175,16 +161,23 @@ fn block_starts(text: &str, shifts: &[(usize, isize)]) -> (Vec<BlockStart>, usiz
 }
 
 /// For a block of [`BLOCK`] bytes whose bit `k` of `starts` says whether a
-/// character starts at byte `k` (any byte but a continuation byte): the
-/// characters starting in it before each of its eight words, and in all of
-/// it. The bits are counted a byte of the mask (a word of the block) at a time and
-/// summed across words with one multiplication, instead of a count per word.
+/// character starts at byte `k`: the characters starting in it before each
+/// of its eight words, and in all of it. The bits are counted a byte of the
+/// mask (a word of the block) at a time and summed across words with one
+/// multiplication.
 #[inline(always)]
 fn char_counts_of_block(starts: u64) -> ([u8; 8], usize) {
     let per_word = byte_lane_counts(starts);
     // Byte `k` of the product: the characters of words `0..=k` (at most 64).
     let through = per_word.wrapping_mul(0x0101_0101_0101_0101);
     ((through << 8).to_le_bytes(), (through >> 56) as usize)
+}
+
+/// For each byte lane of `x`, the number of its bits that are set.
+fn byte_lane_counts(x: u64) -> u64 {
+    let x = x - ((x >> 1) & 0x5555_5555_5555_5555);
+    let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
+    (x + (x >> 4)) & 0x0F0F_0F0F_0F0F_0F0F
 }
 
 /// Bit `k` set when byte `k` of `bytes` starts a character (is no
@@ -200,13 +193,6 @@ fn char_start_bits(bytes: &[u8; BLOCK]) -> u64 {
         starts |= u64::from(!continuation & 0xFFFF) << (16 * k);
     }
     starts
-}
-
-/// For each byte lane of `x`, the number of its bits that are set.
-fn byte_lane_counts(x: u64) -> u64 {
-    let x = x - ((x >> 1) & 0x5555_5555_5555_5555);
-    let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
-    (x + (x >> 4)) & 0x0F0F_0F0F_0F0F_0F0F
 }
 
 /// Characters that follow a number in a date or a count (`2020 年`, `1133 件`).
@@ -732,9 +718,7 @@ mod tests {
             assert_eq!(total, text.chars().count());
             for b in 0..bytes.len() {
                 let block = blocks[b / BLOCK];
-                let n = block.chars
-                    + usize::from(block.in_block[(b % BLOCK) / 8])
-                    + char_starts_through(bytes, b & !7, b);
+                let n = block.chars + block.chars_through(b % BLOCK);
                 let want = bytes[..=b].iter().filter(|&&c| c & 0xC0 != 0x80).count();
                 assert_eq!(n, want, "len {len} byte {b}");
             }

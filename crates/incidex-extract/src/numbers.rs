@@ -51,18 +51,20 @@ pub struct MoneyHit {
 pub fn parse_ja_number(s: &str) -> Option<u64> {
     let mut total = 0f64;
     let mut rest: &str = s;
-    for (mark, factor) in [("億", 1e8), ("万", 1e4)] {
+    // Most numbers are ASCII (`2,312`): no mark to look for. `4万5千`, `3千`:
+    // thousands written with 千. Marks are looked for as chars, not strings: a
+    // char search is a byte search, a string search first builds a searcher.
+    let marks: &[(char, f64)] = if s.is_ascii() {
+        &[]
+    } else {
+        &[('億', 1e8), ('万', 1e4), ('千', 1e3)]
+    };
+    for &(mark, factor) in marks {
         if let Some(i) = rest.find(mark) {
             let v = parse_part(&rest[..i])?;
             total += v * factor;
-            rest = &rest[i + mark.len()..];
+            rest = &rest[i + mark.len_utf8()..];
         }
-    }
-    // `4万5千`, `3千`: thousands written with 千.
-    if let Some(i) = rest.find('千') {
-        let v = parse_part(&rest[..i])?;
-        total += v * 1e3;
-        rest = &rest[i + '千'.len_utf8()..];
     }
     if !rest.is_empty() {
         total += parse_part(rest)?;
@@ -272,12 +274,13 @@ fn may_be_in_number_at(u: u32, holds: impl Fn(char) -> bool) -> bool {
 }
 
 /// The stretches of `text` that a Japanese number pattern (no look-around,
-/// every match holds a digit and a character that `needs` accepts) can match in:
-/// maximal runs of characters the pattern can hold, holding a possible digit
-/// and a needed character. No match crosses a character the pattern cannot
-/// hold, so the matches in these runs, in order, are the matches in the whole
-/// text. The runs are walked byte by byte: decoding the short UTF-8
-/// sequences by hand costs less than the string iterators.
+/// every match holds a digit and, after its first digit, a character that
+/// `needs` accepts) can match in: maximal runs of characters the pattern can
+/// hold, holding a possible digit and, after the first, a needed character.
+/// No match crosses a character the pattern cannot hold, so the matches in
+/// these runs, in order, are the matches in the whole text. The runs are
+/// walked byte by byte: decoding the short UTF-8 sequences by hand costs less
+/// than the string iterators.
 fn number_runs(
     text: &str,
     holds: impl Fn(char) -> bool + Copy,
@@ -288,25 +291,18 @@ fn number_runs(
     let mut runs = Vec::new();
     let mut from = 0;
     while let Some(digit) = next_digit_candidate(bytes, from) {
+        // Between `from` and `digit` lies no possible digit: every digit of
+        // a match in the run, and so what follows it, is from `digit` on.
         let mut needed = false;
-        let mut start = digit;
-        while start > from {
-            let mut prev = start - 1;
-            // Back over the continuation bytes (10xxxxxx) to the lead byte.
-            while prev > from && bytes[prev] & 0xC0 == 0x80 {
-                prev -= 1;
-            }
-            match char_at(bytes, prev) {
-                Some((u, _)) if may_be_in_number_at(u, holds) => {
-                    needed |= needed_at(u);
-                    start = prev;
-                }
-                _ => break,
-            }
-        }
         let mut end = digit;
         let mut stop = None;
-        while let Some((u, len)) = char_at(bytes, end) {
+        loop {
+            // Digits, separators and spaces a byte at a time: ASCII holds no
+            // needed character.
+            end += ascii_in_number_len(bytes.get(end..).unwrap_or_default());
+            let Some((u, len)) = char_at(bytes, end) else {
+                break;
+            };
             if !may_be_in_number_at(u, holds) {
                 stop = Some(len);
                 break;
@@ -314,8 +310,10 @@ fn number_runs(
             needed |= needed_at(u);
             end += len;
         }
+        // The start is looked for only for a run that is kept (most are not:
+        // a date's `2024年`).
         if needed {
-            runs.push((start, end));
+            runs.push((run_start(bytes, from, digit, holds), end));
         }
         // On past the run and the character that ends it.
         match stop {
@@ -324,6 +322,39 @@ fn number_runs(
         }
     }
     runs
+}
+
+/// How many of the first bytes of `bytes` are ASCII characters a Japanese
+/// number pattern can hold (see `ASCII_IN_NUMBER`).
+#[inline(always)]
+fn ascii_in_number_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|&&b| b < 0x80 && (ASCII_IN_NUMBER >> b) & 1 == 1)
+        .count()
+}
+
+/// The start of the run holding byte `digit` of `bytes`: back over the
+/// characters from `from` on that the pattern can hold.
+fn run_start(
+    bytes: &[u8],
+    from: usize,
+    digit: usize,
+    holds: impl Fn(char) -> bool + Copy,
+) -> usize {
+    let mut start = digit;
+    while start > from {
+        let mut prev = start - 1;
+        // Back over the continuation bytes (10xxxxxx) to the lead byte.
+        while prev > from && bytes[prev] & 0xC0 == 0x80 {
+            prev -= 1;
+        }
+        match char_at(bytes, prev) {
+            Some((u, _)) if may_be_in_number_at(u, holds) => start = prev,
+            _ => break,
+        }
+    }
+    start
 }
 
 /// The first bytes of the units of `COUNT_JA` (a test holds them to these):
@@ -391,12 +422,15 @@ fn count_ja_hit(text: &str, at: usize, m: &CountJa) -> Option<CountHit> {
         return None;
     }
     let count = parse_ja_number(in_text(m.number)).filter(|&n| n != 0)?;
-    let unit = format!("{}{}", unit, m.portion.map_or("", in_text));
+    let portion = m.portion.map_or("", in_text);
+    let mut unit_and_portion = String::with_capacity(unit.len() + portion.len());
+    unit_and_portion.push_str(unit);
+    unit_and_portion.push_str(portion);
     Some(CountHit {
         start,
         end,
         count,
-        unit,
+        unit: unit_and_portion,
         max: m.qualifier.is_some_and(|q| in_text(q) == "最大"),
     })
 }
@@ -548,16 +582,44 @@ fn money_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<MoneyH
     })
 }
 
-/// Searchers (vectorised, built once) for the currencies of `MONEY_JA`, one
-/// of which every match holds (`米ドル` holds `ドル`).
-static CURRENCY_FINDERS: Lazy<[memchr::memmem::Finder<'static>; 3]> =
-    Lazy::new(|| ["円", "ドル", "ユーロ"].map(|c| memchr::memmem::Finder::new(c.as_bytes())));
+/// The currencies of `MONEY_JA`, one of which every match holds (`米ドル`
+/// holds `ドル`), and the currency symbols of `MONEY_EN` (`US$` holds `$`).
+const CURRENCY_WORDS: [&str; 3] = ["円", "ドル", "ユーロ"];
+const CURRENCY_SYMBOLS: [&str; 4] = ["$", "€", "£", "¥"];
+
+/// Packed searchers (vectorised, built once), one pass over a text without
+/// a currency instead of one for each; `None` where the packed searcher is
+/// not to be had. (One searcher for both words and symbols costs many times
+/// more: its one-byte `$` makes every byte that starts a word's character,
+/// common in Japanese text, a candidate to check.)
+static CURRENCY_WORD_FINDER: Lazy<Option<aho_corasick::packed::Searcher>> =
+    Lazy::new(|| aho_corasick::packed::Searcher::new(CURRENCY_WORDS));
+static CURRENCY_SYMBOL_FINDER: Lazy<Option<aho_corasick::packed::Searcher>> =
+    Lazy::new(|| aho_corasick::packed::Searcher::new(CURRENCY_SYMBOLS));
+
+/// Whether `bytes` hold a currency word of `MONEY_JA`.
+fn has_currency_word(bytes: &[u8]) -> bool {
+    match CURRENCY_WORD_FINDER.as_ref() {
+        Some(finder) => finder.find(bytes).is_some(),
+        None => CURRENCY_WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some()),
+    }
+}
+
+/// Whether `bytes` hold a currency symbol of `MONEY_EN`.
+fn has_currency_symbol(bytes: &[u8]) -> bool {
+    match CURRENCY_SYMBOL_FINDER.as_ref() {
+        Some(finder) => finder.find(bytes).is_some(),
+        None => CURRENCY_SYMBOLS
+            .iter()
+            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some()),
+    }
+}
 
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
-    let yen = CURRENCY_FINDERS
-        .iter()
-        .any(|f| f.find(text.as_bytes()).is_some());
+    let yen = has_currency_word(text.as_bytes());
     let runs = if yen {
         number_runs(text, in_money_ja, starts_currency)
     } else {
@@ -570,24 +632,17 @@ pub fn find_money(text: &str) -> Vec<MoneyHit> {
             }
         }
     }
-    money_en_hits(text, &mut out);
+    // Without a currency symbol, no search at all (see `count_en_hits`).
+    if has_currency_symbol(text.as_bytes()) {
+        money_en_hits(text, &mut out);
+    }
     out.sort_by_key(|h| h.start);
     out
 }
 
-/// English amounts (`$1.25 million`, `€30,000`) into `out`.
+/// English amounts (`$1.25 million`, `€30,000`) into `out` (a text with a
+/// currency symbol).
 fn money_en_hits(text: &str, out: &mut Vec<MoneyHit>) {
-    // A search for a character looks for its last byte, a continuation byte
-    // common in Japanese text: the rare first byte is looked for first.
-    let bytes = text.as_bytes();
-    let has = |b: u8| memchr::memchr(b, bytes).is_some();
-    let symbol = has(b'$')
-        || has(0xC2) && (text.contains('£') || text.contains('¥'))
-        || has(0xE2) && text.contains('€');
-    // Without one, no search at all (see `count_en_hits`).
-    if !symbol {
-        return;
-    }
     for c in MONEY_EN.captures_iter(text) {
         let (Some(m), Some(n)) = (c.get(0), c.get(2)) else {
             continue;

@@ -62,16 +62,34 @@ pub(super) fn count_ja_matches(run: &str, mut each: impl FnMut(CountJa)) {
         return;
     }
     let mut at = 0;
-    while at < bytes.len() {
-        match count_ja_at(bytes, at) {
+    // Whether the byte before `at` is a digit no match starts at.
+    let mut after_failed_digit = false;
+    while let Some(&first) = bytes.get(at) {
+        let digit = first.is_ascii_digit();
+        // No match starts at a digit after such a digit: the digit before
+        // would start a match one digit longer (`[\d,]*` takes the digit).
+        // Nor at a byte that starts no qualifier, space or digit.
+        let tried = !(digit && after_failed_digit) && may_start_match(first);
+        match tried.then(|| count_ja_at(bytes, at)).flatten() {
             Some(m) => {
                 at = m.whole.1;
+                after_failed_digit = false;
                 each(m);
             }
             // On to the next character.
-            None => at += crate::byte_scan::utf8_len(bytes[at]),
+            None => {
+                after_failed_digit = digit;
+                at += crate::byte_scan::utf8_len(first);
+            }
         }
     }
+}
+
+/// Whether a `COUNT_JA` match may start at a byte `first` of a plain run:
+/// at a digit, a space (ASCII or the E3 of U+3000) or the first byte of a
+/// qualifier (E3, E5..E8).
+fn may_start_match(first: u8) -> bool {
+    matches!(first, b'0'..=b'9' | b'\t'..=b'\r' | b' ' | 0xE3 | 0xE5..=0xE8)
 }
 
 /// The qualifiers of `COUNT_JA`, in its order (no two start alike).
@@ -337,6 +355,15 @@ mod tests {
             found += regex.len();
         }
         assert!(found > 20_000, "too few counts tried: {found}");
+    }
+
+    /// Every qualifier starts with a byte a match may start at.
+    #[test]
+    fn qualifiers_start_where_matches_may_start() {
+        for q in COUNT_QUALIFIERS {
+            assert!(may_start_match(q.as_bytes()[0]), "{q}");
+        }
+        assert!(may_start_match("\u{3000}".as_bytes()[0]));
     }
 
     /// The hand matcher takes the ASCII digits for the only `\d`, and the
