@@ -45,9 +45,8 @@ const DATE: &str = r"(?:\d{4}年\d{1,2}月\d{1,2}日|(?:令和|平成)(?:元|\d{
 #[cfg(test)]
 static DATED_TITLE: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"^(.*\S)\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
-/// [`DATED_TITLE`] without its first group, tried where that group may end.
-static DATED_TAIL: Lazy<Regex> =
-    Lazy::new(|| Regex::new(&format!(r"^\s+({DATE})\s+(\S.{{0,40}})$")).unwrap());
+/// A [`DATE`] at the start, tried where the date of [`DATED_TITLE`] may start.
+static DATE_START: Lazy<Regex> = Lazy::new(|| Regex::new(&format!(r"^{DATE}")).unwrap());
 /// The regexes [`dash_title_issuer`] and [`paren_end_issuer`] stand for
 /// (the tests compare them).
 #[cfg(test)]
@@ -59,9 +58,6 @@ static PAREN_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"\(([^()]{2,40})\)$").u
 #[cfg(test)]
 static LEAD: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
-/// [`LEAD`] anchored: tried at one particle at a time.
-static LEAD_AT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(&format!(r"^(は|が)、?\s?({DATE})(?:\([^)]{{1,6}}\))?、")).unwrap());
 /// The most bytes a [`LEAD`] match can span: particle 3, `、` 3, `\s` 3, the
 /// longest date 41 (`\d` is at most 4 bytes), `(…)` 26 and `、` 3 make 79.
 const LEAD_MAX_LEN: usize = 96;
@@ -200,6 +196,8 @@ const EN_COMMON: &[&str] = &[
     "Security",
     "Research",
 ];
+/// The pattern [`provider_ends`] stands for (the tests compare them).
+#[cfg(test)]
 static PROVIDER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?:受託事業者|委託事業者|受託業者|委託先事業者|委託先|運営事業者)(?:である|の)?\(?",
@@ -209,6 +207,8 @@ static PROVIDER: Lazy<Regex> = Lazy::new(|| {
 static PROVIDING: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?:サービスを提供する|サービスを運営する|業務を受託する|業務を受託している|サービスを提供している)").unwrap()
 });
+/// The pattern [`subsidiary_ends`] stands for (the tests compare them).
+#[cfg(test)]
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
 /// The words [`PROVIDER`], [`PROVIDING`] and [`SUBSIDIARY`] start with: a
 /// region without any of them needs none of the three scans.
@@ -649,9 +649,10 @@ fn letterhead(text: &str, from: usize, to: usize, suffixes: &Lexicon) -> Option<
             continue;
         }
         seen += 1;
-        // More than 40 chars: a char is 1 to 4 bytes, so only lengths between need a count.
-        let long = l.len() > 4 * 40 || (l.len() > 40 && l.chars().count() > 40);
-        if seen > 6 || long || l.ends_with('。') {
+        // More than 40 chars: a char is 1 to 4 bytes, so only lengths between need a
+        // count, and only on a line the other tests have not already ended on.
+        let long = || l.len() > 4 * 40 || (l.len() > 40 && l.chars().count() > 40);
+        if seen > 6 || l.ends_with('。') || long() {
             break;
         }
         // Where `l` starts: after the white space `line` starts with.
@@ -902,7 +903,10 @@ fn weak_lead_subject(text: &str, from: usize, lead_end: usize) -> Option<Subject
     }
     let lead_en = lead;
     // `Wasaga Beach has paid…`, `Eurostar, the rail operator, said…`: the proper name a news lead opens with.
-    if let Some(c) = EN_LEAD.captures(lead_en.trim_start()) {
+    if let Some(c) = en_lead_may_count(lead_en.trim_start())
+        .then(|| EN_LEAD.captures(lead_en.trim_start()))
+        .flatten()
+    {
         if let Some(o) = c.get(1) {
             let first_ok = o
                 .as_str()
@@ -938,6 +942,25 @@ fn weak_lead_subject(text: &str, from: usize, lead_end: usize) -> Option<Subject
         }
     }
     None
+}
+
+/// Whether an [`EN_LEAD`] match in `lead` (trimmed at its start) may name
+/// a victim. Its name starts at the first word char: when `lead` starts
+/// with an ASCII word char, that is the first char, which must be `A`-`Z`,
+/// and its first word is the whole run of name chars from there (a shorter
+/// one would be followed by a name char, where the pattern needs white
+/// space or a comma), which must not be one of [`EN_NOT_ORG`].
+fn en_lead_may_count(lead: &str) -> bool {
+    let b = lead.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_uppercase() => {
+            let name_char = |c: &u8| c.is_ascii_alphanumeric() || b"&'.-".contains(c);
+            let len = b.iter().take_while(|c| name_char(c)).count();
+            !EN_NOT_ORG.contains(&&lead[..len])
+        }
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => false,
+        _ => true,
+    }
 }
 
 /// Where the first `によれば` or `によると` starts: each `によ` found by a
@@ -1016,15 +1039,30 @@ fn dated_title(heading: &str) -> Option<((usize, usize), &str)> {
         prev_space = space;
     }
     ends.into_iter().rev().find_map(|i| {
+        // `\s+` takes all the white space at `i` (a date starts with none).
         let after = heading[i..].trim_start();
         let date_first = after.starts_with(maybe_digit) || after.starts_with(['令', '平']);
-        let c = date_first.then(|| DATED_TAIL.captures(&heading[i..]))??;
-        let (d, o) = (c.get(1)?, c.get(2)?);
-        Some((
-            (i + d.start(), i + d.end()),
-            &heading[i + o.start()..i + o.end()],
-        ))
+        let d = date_first.then(|| DATE_START.find(after))??;
+        let issuer = issuer_after_date(&after[d.end()..])?;
+        let at = heading.len() - after.len();
+        Some(((at + d.start(), at + d.end()), issuer))
     })
+}
+
+/// What `^\s+(\S.{0,40})$` captures in `rest`, the text after a date:
+/// white space, then all the rest, at most 41 chars without a `\n`.
+///
+/// The date the search for [`DATE`] finds first is the only one that can
+/// be followed by white space: its forms exclude one another (after the
+/// first digits comes `年`, `月` or `/`, or more digits), and a shorter run
+/// of digits than the longest is followed by a digit.
+fn issuer_after_date(rest: &str) -> Option<&str> {
+    let issuer = rest.trim_start();
+    let fits = issuer.len() < rest.len()
+        && !issuer.is_empty()
+        && !issuer.contains('\n')
+        && issuer.chars().nth(41).is_none();
+    fits.then_some(issuer)
 }
 
 /// The offsets of `は` and `が` in `s`, in order: two vectorised searches
@@ -1054,10 +1092,31 @@ fn lead_date(lead: &str) -> Option<(usize, (usize, usize))> {
             return None;
         }
         let end = floor_char(lead, i + LEAD_MAX_LEN);
-        let c = LEAD_AT.captures(&lead[i..end])?;
-        let d = c.get(2)?;
-        Some((i, (i + d.start(), i + d.end())))
+        // `rest` within the bytes a match can span (none is cut off there).
+        let rest = &rest[..rest.len().saturating_sub(lead.len() - end)];
+        let d = DATE_START.find(rest)?;
+        closes_lead_date(&rest[d.end()..]).then(|| {
+            let at = end - rest.len();
+            (i, (at + d.start(), at + d.end()))
+        })
     })
+}
+
+/// Whether `(?:\([^)]{1,6}\))?、` matches at the start of `rest`, the text
+/// after a lead's date: `、`, or 1 to 6 chars in parentheses and `、`.
+///
+/// The date the search for [`DATE`] finds first is the only one that can
+/// be followed by `、` or `(`: its forms exclude one another, and a shorter
+/// run of digits than the longest is followed by a digit.
+fn closes_lead_date(rest: &str) -> bool {
+    let Some(inner) = rest.strip_prefix('(') else {
+        return rest.starts_with('、');
+    };
+    let Some(close) = inner.find(')') else {
+        return false;
+    };
+    let n = inner[..close].chars().take(7).count();
+    (1..=6).contains(&n) && inner[close + 1..].starts_with('、')
 }
 
 /// The end of the `n`th sentence after `from` (or `to`).
@@ -1255,6 +1314,83 @@ pub fn roles(text: &str, from: usize, to: usize, main: &Named, suffixes: &Lexico
     roles_cued(text, from, to, main, suffixes)
 }
 
+/// The words of [`PROVIDER`] in its order: all but the last hold `託` as
+/// their second char, which is searched for instead of the words.
+const PROVIDER_WORDS: [&str; 6] = [
+    "受託事業者",
+    "委託事業者",
+    "受託業者",
+    "委託先事業者",
+    "委託先",
+    "運営事業者",
+];
+static TAKU_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("託"));
+static UNEI_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("運営事業者"));
+
+/// The ends of the [`PROVIDER`] matches in `region`, found without the
+/// regex: at each place a word may start (a char before `託`, or
+/// `運営事業者`), in order, the first listed word that starts there, then
+/// `である` or `の` if one follows, then `(` if one follows; the next match
+/// starts after it.
+fn provider_ends(region: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = region.as_bytes();
+    // `受` and `委` are 3 bytes long, as `運` is.
+    let mut taku = TAKU_FINDER
+        .find_iter(b)
+        .filter(|&i| i >= 3)
+        .map(|i| i - 3)
+        .peekable();
+    let mut unei = UNEI_FINDER.find_iter(b).peekable();
+    let mut starts = std::iter::from_fn(move || match (taku.peek(), unei.peek()) {
+        (Some(&t), Some(&u)) if u < t => unei.next(),
+        (Some(_), _) => taku.next(),
+        (None, _) => unei.next(),
+    });
+    let mut next = 0;
+    std::iter::from_fn(move || loop {
+        let p = starts.next()?;
+        if p < next {
+            continue;
+        }
+        // A `託` after a 1- or 2-byte char gives no char boundary: no word there.
+        let Some(w) = region
+            .get(p..)
+            .and_then(|rest| PROVIDER_WORDS.iter().find(|w| rest.starts_with(*w)))
+        else {
+            continue;
+        };
+        let mut end = p + w.len();
+        if let Some(s) = ["である", "の"]
+            .iter()
+            .find(|s| region[end..].starts_with(*s))
+        {
+            end += s.len();
+        }
+        end += usize::from(region[end..].starts_with('('));
+        next = end;
+        return Some(end);
+    })
+}
+
+static SUBSIDIARY_FINDER: Lazy<memchr::memmem::Finder<'static>> =
+    Lazy::new(|| memchr::memmem::Finder::new("子会社"));
+
+/// The ends of the [`SUBSIDIARY`] matches in `region`, found without the
+/// regex: each `子会社` (which cannot overlap another, nor start inside
+/// the words after it) with the first of `である`, `の`, `、` that follows.
+fn subsidiary_ends(region: &str) -> impl Iterator<Item = usize> + '_ {
+    SUBSIDIARY_FINDER.find_iter(region.as_bytes()).map(|i| {
+        let end = i + "子会社".len();
+        let rest = &region[end..];
+        end + ["である", "の", "、"]
+            .iter()
+            .find(|p| rest.starts_with(*p))
+            .map_or(0, |p| p.len())
+    })
+}
+
 /// [`roles`] of an article known to hold a role cue ([`ArticleCues::role`]).
 pub fn roles_cued(
     text: &str,
@@ -1266,22 +1402,19 @@ pub fn roles_cued(
     let region = &text[from..floor_char(text, to.min(from + ROLE_REACH))];
     let mut out: Vec<Named> = Vec::new();
     // The contractor that was breached.
-    for m in PROVIDER
-        .find_iter(region)
-        .chain(PROVIDING.find_iter(region))
-    {
-        let at = from + m.end();
-        if let Some(h) = company_names(&text[at..floor_char(text, (at + 80).min(to))])
-            .into_iter()
-            .find(|h| h.start == 0)
+    for end in provider_ends(region).chain(PROVIDING.find_iter(region).map(|m| m.end())) {
+        let at = from + end;
+        // Only the first name can start at 0: the search stops there.
+        if let Some(h) = first_company_name(&text[at..floor_char(text, (at + 80).min(to))])
+            .filter(|h| h.start == 0)
         {
             out.push(named(h.name, at + h.start, at + h.end, "provider"));
             break;
         }
     }
     // The subsidiary where it happened.
-    for m in SUBSIDIARY.find_iter(region) {
-        let at = from + m.end();
+    for at in subsidiary_ends(region) {
+        let at = from + at;
         if let Some((e, n)) = name_after(text, at) {
             let next = &text[e..];
             // `子会社であるXにおいて` names X; after a weaker particle (`子会社のXで`) X
@@ -1334,6 +1467,151 @@ mod tests {
             set.get("org_suffixes"),
         )
         .map(|s| s.main.name)
+    }
+
+    #[test]
+    fn provider_ends_are_the_regex_match_ends() {
+        let bits = [
+            "委託先",
+            "委託先事業者",
+            "受託業者",
+            "運営事業者",
+            "である",
+            "の",
+            "(",
+            "受託事業者",
+            "委託",
+            "託",
+            "運営",
+            "x",
+            "受",
+            "事業者",
+        ];
+        let mut next = crate::test_random::xorshift(7);
+        for _ in 0..5000 {
+            let n = (next() % 8) as usize;
+            let t: String = (0..n)
+                .map(|_| bits[(next() % bits.len() as u64) as usize])
+                .collect();
+            let want: Vec<usize> = PROVIDER.find_iter(&t).map(|m| m.end()).collect();
+            assert_eq!(provider_ends(&t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn dated_title_finds_what_its_regex_captures_in_random_titles() {
+        let words = [
+            "お知らせ",
+            "a",
+            "市",
+            "x y",
+            "",
+            "0123456789",
+            "高松\n市",
+            "٣",
+        ];
+        let spaces = [" ", "\u{3000}", "\n", " \t", "", "  "];
+        let dates = [
+            "4/1",
+            "12/31",
+            "2023/4/1",
+            "2023/12/311",
+            "2023年4月1日",
+            "4月12日",
+            "令和5年1月1日",
+            "平成元年12月31日",
+            "令和元年",
+            "12/345",
+            "٣/٤",
+            "4/12a",
+            "2023/4/1/",
+            "1/2 3/4",
+        ];
+        let mut next = crate::test_random::xorshift(11);
+        let mut pick = |list: &[&'static str]| list[(next() % list.len() as u64) as usize];
+        let mut hits = 0;
+        for _ in 0..20000 {
+            let t: String = [
+                pick(&words),
+                pick(&spaces),
+                pick(&dates),
+                pick(&spaces),
+                pick(&dates),
+                pick(&spaces),
+                pick(&words),
+                pick(&words),
+            ]
+            .concat();
+            let want = DATED_TITLE
+                .captures(&t)
+                .and_then(|c| Some(((c.get(2)?.start(), c.get(2)?.end()), c.get(3)?.as_str())));
+            hits += usize::from(want.is_some());
+            assert_eq!(dated_title(&t), want, "{t:?}");
+        }
+        assert!(hits > 1000, "{hits}");
+    }
+
+    #[test]
+    fn lead_date_finds_what_its_regex_captures_in_random_leads() {
+        let words = [
+            "同社", "は", "が", "、", " ", "\u{3000}", "", "x", "(", ")", "発表", "\n",
+        ];
+        let dates = [
+            "3月1日",
+            "3/4",
+            "2022/1/2",
+            "令和5年3月1日",
+            "令和元年3月1日",
+            "12/345",
+            "٣/٤",
+            "3/4(月)",
+            "3/4(月曜日です)",
+            "3/4(月曜日の朝まで)",
+            "3/4()",
+            "3/4(a)b)",
+            "1/2/3",
+            "2022年6月30日",
+        ];
+        let mut next = crate::test_random::xorshift(5);
+        let mut pick = |list: &[&'static str]| list[(next() % list.len() as u64) as usize];
+        let mut hits = 0;
+        for _ in 0..20000 {
+            let t: String = [
+                pick(&words),
+                pick(&words),
+                pick(&words),
+                pick(&dates),
+                pick(&words),
+                pick(&words),
+                pick(&dates),
+                pick(&words),
+            ]
+            .concat();
+            let want = LEAD.captures(&t).and_then(|c| {
+                let d = c.get(2)?;
+                Some((c.get(1)?.start(), (d.start(), d.end())))
+            });
+            hits += usize::from(want.is_some());
+            assert_eq!(lead_date(&t), want, "{t:?}");
+        }
+        assert!(hits > 300, "{hits}");
+    }
+
+    #[test]
+    fn subsidiary_ends_are_the_regex_match_ends() {
+        for t in [
+            "",
+            "子会社",
+            "子会社である株式会社Aにおいて",
+            "海外子会社の子会社、子会社子会社である",
+            "子会社のである子会社、の子会社",
+            "親子会社子会",
+            "x子会社でああ子会社であ",
+        ] {
+            let want: Vec<usize> = SUBSIDIARY.find_iter(t).map(|m| m.end()).collect();
+            let got: Vec<usize> = subsidiary_ends(t).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
     }
 
     #[test]
@@ -1721,6 +1999,18 @@ mod tests {
             "4/1 高松市",
             "x 4/1 ",
             "x 4/1 0123456789012345678901234567890123456789012",
+            "x 4/1 012345678901234567890123456789012345678901",
+            "x 4/1 01234567890123456789012345678901234567890",
+            "x 4/1 \t\n 高松\r市",
+            "x 4/1 高松\n市",
+            "x 4/12a 高松市",
+            "x 2023/4/1/ 高松市",
+            "x 12/345 y",
+            "x 2023年12月1日 y 2023年1月12日 z",
+            "x 令和12年1月1日 y",
+            "x 平成元年12月31日\u{3000}y",
+            "x ٣/٤ y",
+            "x 2023/12/311 y",
         ] {
             let want = DATED_TITLE
                 .captures(t)
