@@ -199,51 +199,65 @@ fn relative_before(text: &str, at: usize) -> Relative {
 }
 
 /// A date form: its regex and, for the forms that need no more, a matcher
-/// that finds the same matches when every digit of the window is ASCII.
+/// that finds the same matches when every digit of the window is ASCII (or,
+/// with `whole_ascii`, every character).
 struct Form {
     re: &'static Lazy<Regex>,
     ascii: Option<AsciiMatcher>,
+    /// The matcher needs a window all of ASCII: the form's `\s` and its
+    /// case-insensitive letters are then ASCII's (no `ſ`, no no-break space).
+    whole_ascii: bool,
 }
 
 const ERA_FORM: Form = Form {
     re: &ERA,
     ascii: Some(ascii::era_year_month_day),
+    whole_ascii: false,
 };
 const YMD_JA_FORM: Form = Form {
     re: &YMD_JA,
     ascii: Some(ascii::year_month_day_ja),
+    whole_ascii: false,
 };
 const YMD_NUM_FORM: Form = Form {
     re: &YMD_NUM,
     ascii: Some(ascii::year_month_day_num),
+    whole_ascii: false,
 };
 const EN_MDY_FORM: Form = Form {
     re: &EN_MDY,
-    ascii: None,
+    ascii: Some(ascii::month_day_year_en),
+    whole_ascii: true,
 };
 const EN_DMY_FORM: Form = Form {
     re: &EN_DMY,
     ascii: None,
+    whole_ascii: false,
 };
 const EN_MY_FORM: Form = Form {
     re: &EN_MY,
     ascii: None,
+    whole_ascii: false,
 };
 const MD_JA_FORM: Form = Form {
     re: &MD_JA,
     ascii: Some(ascii::month_day_ja),
+    whole_ascii: false,
 };
 const MD_SLASH_FORM: Form = Form {
     re: &MD_SLASH,
     ascii: Some(ascii::month_day_slash),
+    whole_ascii: false,
 };
 const M_JA_FORM: Form = Form {
     re: &M_JA,
     ascii: Some(ascii::month_ja),
+    whole_ascii: false,
 };
 const D_JA_FORM: Form = Form {
     re: &D_JA,
     ascii: Some(ascii::day_ja),
+    whole_ascii: false,
 };
 
 /// Finds the matches of a form in a window (as bytes) into a list, from the
@@ -262,6 +276,8 @@ struct Anchors {
     separator: Vec<usize>,
     /// `/` between two ASCII digits.
     slash: Vec<usize>,
+    /// The month names of the English forms: whole runs of ASCII letters.
+    month_name: Vec<(usize, usize)>,
 }
 
 /// How many dates (and places of `年`, `月`, `日`) the lists of a document
@@ -278,6 +294,7 @@ impl Anchors {
             day: Vec::with_capacity(n),
             separator: Vec::new(),
             slash: Vec::new(),
+            month_name: Vec::new(),
         }
     }
 
@@ -287,6 +304,7 @@ impl Anchors {
         self.day.clear();
         self.separator.clear();
         self.slash.clear();
+        self.month_name.clear();
     }
 }
 
@@ -317,8 +335,9 @@ fn form_matches(
     out: &mut Vec<FormMatch>,
 ) {
     out.clear();
+    let ascii = ascii_digits && (!form.whole_ascii || w.is_ascii());
     match form.ascii {
-        Some(find) if ascii_digits => find(w.as_bytes(), anchors, out),
+        Some(find) if ascii => find(w.as_bytes(), anchors, out),
         _ => out.extend(form.re.captures_iter(w).filter_map(|c| {
             let whole = c.get(0)?;
             let span = |i: usize| c.get(i).map(|m| (m.start(), m.end()));
@@ -627,12 +646,15 @@ struct Cues {
     /// `\.?,?\s+` and a digit after it.
     day_name_year: bool,
     /// A capitalised full month name that may start `EN_MY`: `\s+`, maybe
-    /// `of\s+`, then a digit after it.
+    /// `of\s+`, then four digits and a word boundary after it (most month
+    /// names in running text are followed by a day, which this form lacks).
     name_year: bool,
 }
 
 impl Cues {
     /// The cues of `w`, and the places of its `年`, `月` and `日` into `anchors`.
+    /// Kept out of line: the loop over the windows stays small.
+    #[inline(never)]
     fn of(w: &str, anchors: &mut Anchors) -> Cues {
         let b = w.as_bytes();
         let mut cue = Cues::default();
@@ -694,6 +716,7 @@ impl Cues {
                         .take_while(|c| c.is_ascii_alphabetic())
                         .count();
                     if is_month_word(&b[i..i + word]) {
+                        anchors.month_name.push((i, i + word));
                         cue.english_forms_around(b, i, i + word);
                     }
                     hits.skip_to(i + word);
@@ -732,8 +755,13 @@ impl Cues {
                 Spaces::Absent => false,
                 Spaces::Unknown => true,
                 Spaces::Ascii(at) => {
-                    maybe_digit(b, at)
-                        || (b.get(at..at + 2) == Some(b"of") && digit_after_spaces(b, at + 2))
+                    maybe_year(b, at)
+                        || (b.get(at..at + 2) == Some(b"of")
+                            && match spaces_from(b, at + 2) {
+                                Spaces::Absent => false,
+                                Spaces::Unknown => true,
+                                Spaces::Ascii(end) => maybe_year(b, end),
+                            })
                 }
             };
     }
@@ -765,6 +793,20 @@ fn spaces_from(b: &[u8], at: usize) -> Spaces {
 /// Whether the byte at `at` may start a `\d` (an ASCII digit or a byte outside ASCII).
 fn maybe_digit(b: &[u8], at: usize) -> bool {
     b.get(at).is_some_and(|&x| x.is_ascii_digit() || x >= 0x80)
+}
+
+/// Whether `(\d{4})(?-u:\b)` may match from `at`: four ASCII digits and no
+/// word byte after them, or a byte outside ASCII (maybe a digit) among them.
+fn maybe_year(b: &[u8], at: usize) -> bool {
+    for i in at..at + 4 {
+        match b.get(i) {
+            Some(&x) if x >= 0x80 => return true,
+            Some(x) if x.is_ascii_digit() => {}
+            _ => return false,
+        }
+    }
+    !b.get(at + 4)
+        .is_some_and(|&x| x.is_ascii_alphanumeric() || x == b'_')
 }
 
 /// Whether `\s+\d` may match from `at`.
@@ -932,6 +974,10 @@ mod ascii {
     pub(super) fn day_ja(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
         each_place(&anchors.day, |at, floor| {
             let start = at - digits_before(b, at, floor).min(2);
+            // Most `日` follow no digit (`日本`, `本日`): no cue need be looked for.
+            if start == at {
+                return None;
+            }
             let after = at + DAY.len();
             let cue = DAY_CUES.iter().find(|c| is_at(b, after, c.as_bytes()))?;
             let end = after + cue.len();
@@ -1048,6 +1094,82 @@ mod ascii {
         });
     }
 
+    /// Whether the byte at `at` is a word byte of `(?-u:\b)`.
+    fn is_word_at(b: &[u8], at: usize) -> bool {
+        b.get(at)
+            .is_some_and(|&x| x.is_ascii_alphanumeric() || x == b'_')
+    }
+
+    /// The number of ASCII white space bytes (`\s` in ASCII text) from `at` on.
+    fn spaces_from(b: &[u8], at: usize) -> usize {
+        b.get(at..).map_or(0, |t| {
+            t.iter()
+                .take_while(|x| matches!(x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
+                .count()
+        })
+    }
+
+    /// `EN_MDY` in a window all of ASCII:
+    /// `(?i)(?-u:\b)(jan(?:uary)?|…|dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(\d{4}))?`.
+    /// The name has no word byte before it and `.` or a space after it, so it
+    /// is a whole run of letters: a match starts only at one of the month
+    /// names the scan for cues found.
+    pub(super) fn month_day_year_en(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
+        let mut floor = 0;
+        for &(start, end) in &anchors.month_name {
+            let bounded = start == 0 || !is_word_at(b, start - 1);
+            if start < floor || !bounded {
+                continue;
+            }
+            if let Some(m) = month_day_year_from(b, start, end) {
+                floor = m.end;
+                out.push(m);
+            }
+        }
+    }
+
+    /// The match of `EN_MDY` whose month name is `b[start..end]`, if any.
+    fn month_day_year_from(b: &[u8], start: usize, end: usize) -> Option<FormMatch> {
+        // `\.?\s+`: without spaces after the period none after the name either.
+        let after_name = end + usize::from(b.get(end) == Some(&b'.'));
+        let spaces = spaces_from(b, after_name);
+        if spaces == 0 {
+            return None;
+        }
+        let day_from = after_name + spaces;
+        let digits = digits_from(b, day_from);
+        // Three digits or more: no boundary after the first one or two.
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        let day_end = day_from + digits;
+        // `(?:st|nd|rd|th)?(?-u:\b)`: the suffix when a boundary follows it,
+        // else a boundary right after the digits.
+        let suffix = b.get(day_end..day_end + 2).is_some_and(|x| {
+            [b"st", b"nd", b"rd", b"th"]
+                .iter()
+                .any(|s| x.eq_ignore_ascii_case(*s))
+        }) && !is_word_at(b, day_end + 2);
+        let day_tail = if suffix {
+            day_end + 2
+        } else if is_word_at(b, day_end) {
+            return None;
+        } else {
+            day_end
+        };
+        // `(?:,?\s+(\d{4}))?`
+        let comma = day_tail + usize::from(b.get(day_tail) == Some(&b','));
+        let gap = spaces_from(b, comma);
+        let year_from = comma + gap;
+        let year =
+            (gap > 0 && digits_from(b, year_from) >= 4).then_some((year_from, year_from + 4));
+        Some(FormMatch {
+            start,
+            end: year.map_or(day_tail, |(_, e)| e),
+            groups: [Some((start, end)), Some((day_from, day_end)), year, None],
+        })
+    }
+
     /// `(\d{1,2})/(\d{1,2})`
     pub(super) fn month_day_slash(b: &[u8], anchors: &Anchors, out: &mut Vec<FormMatch>) {
         // Its slash has a digit on either side.
@@ -1069,6 +1191,8 @@ mod ascii {
 
 /// `[start, end)` windows reaching `before` bytes before and `after` bytes after
 /// each run of ASCII digits, on char boundaries, merged where they overlap.
+/// Kept out of line, as the scan for a window's cues: `find_dates` stays small.
+#[inline(never)]
 fn digit_windows(text: &str, before: usize, after: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(FEW * 4);
@@ -1307,6 +1431,36 @@ mod tests {
         }
     }
 
+    /// Random windows of Japanese and numeric dates and what is near them: a
+    /// window where a form's regex matches has the cues that let the form run.
+    #[test]
+    fn japanese_forms_match_only_where_their_cue_is() {
+        const PIECES: [&str; 24] = [
+            "0", "1", "12", "2023", "年", "月", "日", "本", "毎", "/", ".", "-", "、", "から",
+            "令和", "元", "和", "٣", "１", "x", " ", "に", "成", "平",
+        ];
+        let mut next = crate::test_random::xorshift(0x7A9A_4E5E_C0E5_0001);
+        let mut anchors = Anchors::default();
+        for _ in 0..100_000 {
+            let len = (next() % 12) as usize;
+            let w: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let cue = Cues::of(&w, &mut anchors);
+            for (re, has) in [
+                (&ERA, cue.year_ja && cue.month_ja && cue.era_end),
+                (&YMD_JA, cue.year_ja && cue.month_ja),
+                (&YMD_NUM, cue.digit_sep),
+                (&MD_JA, cue.month_ja && cue.day_ja),
+                (&MD_SLASH, cue.digit_slash),
+                (&M_JA, cue.month_ja),
+                (&D_JA, cue.day_ja),
+            ] {
+                assert!(!re.is_match(&w) || has, "{} on {w:?}", re.as_str());
+            }
+        }
+    }
+
     /// Random windows dense in era dates: the era matcher finds what its
     /// regex finds.
     #[test]
@@ -1362,11 +1516,82 @@ mod tests {
         }
     }
 
+    /// Random windows of English dates and what is near them: the matcher of
+    /// `EN_MDY` finds what its regex finds (and a window not all ASCII is
+    /// left to the regex).
+    #[test]
+    fn english_matcher_finds_what_its_regex_finds() {
+        const PIECES: [&str; 40] = [
+            "May",
+            "may",
+            "MARCH",
+            "Sept",
+            "sept",
+            "September",
+            "jan",
+            "Janu",
+            "junE",
+            "julyx",
+            "decided",
+            "5",
+            "12",
+            "123",
+            "2021",
+            "20210",
+            "st",
+            "ND",
+            "th",
+            "x",
+            "_",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            ".",
+            ",",
+            ", ",
+            "of",
+            "3rd",
+            "4th,",
+            "ſt",
+            "\u{a0}",
+            "٣",
+            "March 4",
+            " 5",
+            ", 2023",
+            "Jan. 12",
+            "oct 31st",
+            " 2024",
+        ];
+        let mut next = crate::test_random::xorshift(0x5EED_0FEA_57DA_7E00);
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let mut anchors = Anchors::default();
+        let mut found = 0;
+        for _ in 0..100_000 {
+            let len = (next() % 12) as usize;
+            let w: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            // The month names as the scan for cues finds them.
+            Cues::of(&w, &mut anchors);
+            form_matches(&EN_MDY_FORM, &w, &anchors, true, &mut fast);
+            form_matches(&EN_MDY_FORM, &w, &anchors, false, &mut slow);
+            assert_eq!(fast, slow, "en_mdy on {w:?}");
+            found += slow.len();
+        }
+        assert!(found > 2_000, "too few English dates tried: {found}");
+    }
+
     /// Random windows of English words and numbers: a window where an
     /// English form matches has the cue that lets the form run.
     #[test]
     fn english_forms_match_only_where_their_cue_is() {
-        const PIECES: [&str; 28] = [
+        const PIECES: [&str; 33] = [
+            "20210",
+            "2021x",
+            "_",
+            "1999,",
+            "of\n",
             "May",
             "may",
             "MARCH",

@@ -162,11 +162,8 @@ pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
 /// What a count counts: the words just before it, back to a punctuation mark.
 fn what_before(text: &str, from: usize, at: usize) -> String {
     let head = &text[from..at];
-    let start = head
-        .rfind(['、', '。', '\n', '(', ',', ':'])
-        .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
-        .unwrap_or(0);
-    let words = head[start..].trim();
+    let start = after_last_clause_mark(head.as_bytes());
+    let words = head.get(start..).unwrap_or_default().trim();
     // Its last 30 characters, as a slice: no string is built to be cut.
     let w = words
         .char_indices()
@@ -174,6 +171,29 @@ fn what_before(text: &str, from: usize, at: usize) -> String {
         .nth(29)
         .map_or(words, |(i, _)| &words[i..]);
     w.trim_end_matches(['最', '大', '約']).trim().to_string()
+}
+
+/// Where the words after the last `、`, `。`, line break, `(`, `,` or `:` of
+/// `head` start (0 without one). Searches over bytes, not characters: an
+/// ASCII byte is always its own character, and `E3 80` then `81` or `82` is
+/// always `、` or `。`, so each place found is one of the marks, as a search
+/// by characters finds it. Each search reads only what lies after the last
+/// mark found so far.
+fn after_last_clause_mark(head: &[u8]) -> usize {
+    let mut start = memchr::memrchr3(b'\n', b'(', b',', head).map_or(0, |i| i + 1);
+    if let Some(i) = memchr::memrchr(b':', &head[start..]) {
+        start += i + 1;
+    }
+    // `、` and `。`: E3 80 81 and E3 80 82, found by their rarer middle byte.
+    let mut end = head.len();
+    while let Some(i) = memchr::memrchr(0x80, &head[start..end]) {
+        let at = start + i;
+        if at > start && head[at - 1] == 0xE3 && matches!(head.get(at + 1), Some(0x81 | 0x82)) {
+            return at + 2;
+        }
+        end = at;
+    }
+    start
 }
 
 /// Words that make a count uncertain (`…の可能性があります`).
@@ -350,23 +370,36 @@ static DATELINE_PLACE: Lazy<regex::Regex> = Lazy::new(|| {
     .unwrap_or_else(|e| unreachable!("dateline pattern: {e}"))
 });
 
-/// The line `[start, end)` (without its line break) that holds `[from, to)`.
-fn line_around(text: &str, from: usize, to: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let start = memchr::memrchr(b'\n', &bytes[..from]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &bytes[to..]).map_or(text.len(), |i| to + i);
-    (start, end)
+/// The start of the line that holds byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1)
 }
 
 /// Whether a date stands alone on its line (a letterhead's `令和5年5月15日`)
 /// or opens a wire story (`TOKYO, March 4, 2024 - …`).
+///
+/// Only the characters next to the date are read (not its whole line, which
+/// may be a long paragraph): the first one on its line after it that is no
+/// white space, and whether one stands before it.
 fn is_date_line(text: &str, m: &DateMention) -> bool {
-    let (ls, le) = line_around(text, m.start, m.end);
-    let (before, after) = (&text[ls..m.start], &text[m.end..le]);
-    // The dash after a dateline is tested before the pattern before it.
-    (before.trim().is_empty() && after.trim().is_empty())
-        || (after.trim_start().starts_with(['-', '/', '(', '–', '—'])
-            && DATELINE_PLACE.is_match(before))
+    let after = first_on_line(text.get(m.end..).unwrap_or_default().chars());
+    let before = first_on_line(text.get(..m.start).unwrap_or_default().chars().rev());
+    match after {
+        None => before.is_none(),
+        // The dash after a dateline is tested before the pattern before it.
+        Some('-' | '/' | '(' | '–' | '—') => {
+            DATELINE_PLACE.is_match(&text[line_start(text, m.start)..m.start])
+        }
+        Some(_) => false,
+    }
+}
+
+/// The first character of `chars` that is no white space, unless a line
+/// break comes first.
+fn first_on_line(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    chars
+        .find(|&c| c == '\n' || !c.is_whitespace())
+        .filter(|&c| c != '\n')
 }
 
 /// Dates, the disclosure/occurrence/discovery roles and the timeline.
@@ -666,4 +699,107 @@ pub fn sector(
         return Some((s, Some((a, b))));
     }
     victim.map(|_| (Sector::Manufacturing, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random heads of sentences: the search over bytes stops where the
+    /// search over characters does.
+    #[test]
+    fn clause_marks_are_found_as_a_character_search_finds_them() {
+        const PIECES: [&str; 17] = [
+            "、",
+            "。",
+            "\n",
+            "(",
+            ",",
+            ":",
+            "件",
+            "個人情報",
+            "a",
+            "1",
+            " ",
+            "ー",
+            "ぁ",
+            "〃",
+            "䀂",
+            "、x",
+            "。 ",
+        ];
+        let mut next = crate::test_random::xorshift(0xC1A0_5E5E_0BAD_F00D);
+        for _ in 0..50_000 {
+            let len = (next() % 10) as usize;
+            let head: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let by_chars = head
+                .rfind(['、', '。', '\n', '(', ',', ':'])
+                .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))
+                .unwrap_or(0);
+            assert_eq!(
+                after_last_clause_mark(head.as_bytes()),
+                by_chars,
+                "{head:?}"
+            );
+        }
+    }
+
+    /// Random lines around a date: the test of the characters next to it
+    /// says what a test of its whole line says.
+    #[test]
+    fn date_lines_are_told_by_the_characters_next_to_the_date() {
+        const PIECES: [&str; 14] = [
+            " ",
+            "\n",
+            "\u{3000}",
+            "\t",
+            "-",
+            "—",
+            "(",
+            "TOKYO, ",
+            "Tokyo",
+            "x",
+            "は",
+            "。",
+            "\r",
+            "DAYTON, Ohio ",
+        ];
+        let whole_line = |text: &str, m: &DateMention| {
+            let ls = line_start(text, m.start);
+            let le = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
+            let (before, after) = (&text[ls..m.start], &text[m.end..le]);
+            (before.trim().is_empty() && after.trim().is_empty())
+                || (after.trim_start().starts_with(['-', '/', '(', '–', '—'])
+                    && DATELINE_PLACE.is_match(before))
+        };
+        let mut next = crate::test_random::xorshift(0xDA7E_11E5_0F7E_5700);
+        let piece = |next: &mut dyn FnMut() -> u64| {
+            let len = (next() % 4) as usize;
+            (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect::<String>()
+        };
+        let mut lines = 0;
+        for _ in 0..50_000 {
+            let (before, after) = (piece(&mut next), piece(&mut next));
+            let text = format!("{before}March 4, 2024{after}");
+            let m = DateMention {
+                start: before.len(),
+                end: text.len() - after.len(),
+                date: Date {
+                    year: 2024,
+                    month: 3,
+                    day: Some(4),
+                },
+                explicit_year: true,
+                range_from: None,
+            };
+            let want = whole_line(&text, &m);
+            lines += usize::from(want);
+            assert_eq!(is_date_line(&text, &m), want, "{text:?}");
+        }
+        assert!(lines > 1_000, "too few date lines tried: {lines}");
+    }
 }
