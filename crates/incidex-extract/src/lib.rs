@@ -60,6 +60,36 @@ pub struct Ctx<'a> {
     cue_spans: once_cell::unsync::OnceCell<text_index::CueSpans>,
 }
 
+/// The items of a list sentence, each with the `、` or `や` that ends it
+/// (the last item ends the sentence): `、` always separates, `や` only after
+/// a char that is neither hiragana nor `、`.
+fn list_pieces(sentence: &str) -> Vec<&str> {
+    let bytes = sentence.as_bytes();
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut from = 0;
+    // `、` is E3 80 81 and `や` E3 82 84: a vectorised search for their last
+    // bytes passes over the other chars without decoding them.
+    for last in memchr::memchr2_iter(0x81, 0x84, bytes) {
+        let Some(at) = last.checked_sub(2) else {
+            continue;
+        };
+        let separates = match &bytes[at..=last] {
+            [0xE3, 0x80, 0x81] => true,
+            [0xE3, 0x82, 0x84] => {
+                let prev = sentence[..at].chars().next_back().unwrap_or(' ');
+                !orgs::is_hiragana(prev) && prev != '、'
+            }
+            _ => false,
+        };
+        if separates {
+            pieces.push(&sentence[from..=last]);
+            from = last + 1;
+        }
+    }
+    pieces.push(&sentence[from..]);
+    pieces
+}
+
 /// Random inputs for the differential tests that compare hand matchers with
 /// the regexes they stand in for.
 #[cfg(test)]
@@ -207,6 +237,8 @@ static LEAK_LINE: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// A bulleted line of a leak-site list: `- Name (Country) - posted by Group`.
+/// Read by [`leak_bullet`]; the regex stays as the oracle of its test.
+#[cfg(test)]
 static LEAK_BULLET: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?m)^[ \t]*[-・•*][ \t]*([^\n()]{2,60}?)[ \t]*\(([^\n()]{2,40})\)(?:[ \t]*[-–:][^\n]*)?[ \t]*$")
         .unwrap()
@@ -227,7 +259,7 @@ fn may_be_leak_line_end(line: &str) -> bool {
     line.trim_end_matches([' ', '\t']).ends_with(')')
 }
 
-/// Whether a line may be a whole [`LEAK_BULLET`]: it starts, but for spaces
+/// Whether a line may be a whole `LEAK_BULLET`: it starts, but for spaces
 /// and tabs, with a bullet, and holds a `(`.
 fn may_be_leak_bullet(line: &str) -> bool {
     line.trim_start_matches([' ', '\t'])
@@ -258,6 +290,131 @@ fn line_captures<'t>(
         start = end + 1;
     }
     out
+}
+
+/// A leak-site list line ([`LEAK_LINE`] or `LEAK_BULLET`): where it
+/// starts in the text, and within it the victim's name, the part in
+/// brackets and the end of the match.
+struct LeakLine {
+    line_start: usize,
+    name: LineSpan,
+    bracket: LineSpan,
+    end: usize,
+}
+
+/// Bytes `[start, end)` of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineSpan {
+    start: usize,
+    end: usize,
+}
+
+impl LineSpan {
+    /// The text of the span in `line`.
+    fn of(self, line: &str) -> Option<&str> {
+        line.get(self.start..self.end)
+    }
+}
+
+/// The [`LEAK_LINE`] lines of `text`.
+fn leak_lines(text: &str) -> Vec<LeakLine> {
+    line_captures(&LEAK_LINE, text, may_be_leak_line_end)
+        .into_iter()
+        .filter_map(|(line_start, c)| {
+            let span = |m: regex::Match| LineSpan {
+                start: m.start(),
+                end: m.end(),
+            };
+            let name = c.get(1).map(span)?;
+            let bracket = c.get(2).map(span)?;
+            Some(LeakLine {
+                line_start,
+                name,
+                bracket,
+                end: c.get(0).map_or(name.end, |m| m.end()),
+            })
+        })
+        .collect()
+}
+
+/// The `LEAK_BULLET` lines of `text`, read by [`leak_bullet`] (the regex,
+/// with its lazy name and Unicode classes, cost some 18,000 instructions a line).
+fn leak_bullets(text: &str) -> Vec<LeakLine> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = &text[start..end];
+        if may_be_leak_bullet(line) {
+            if let Some((name, bracket)) = leak_bullet(line) {
+                out.push(LeakLine {
+                    line_start: start,
+                    name,
+                    bracket,
+                    end: line.len(),
+                });
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// The name and the part in brackets of `line` (one line, no `\n`) when the
+/// whole line matches `LEAK_BULLET`, as the regex gives them:
+/// `^[ \t]*[-・•*][ \t]*([^\n()]{2,60}?)[ \t]*\(([^\n()]{2,40})\)(?:[ \t]*[-–:][^\n]*)?[ \t]*$`.
+fn leak_bullet(line: &str) -> Option<(LineSpan, LineSpan)> {
+    let is_blank = |c: char| c == ' ' || c == '\t';
+    let b = line.as_bytes();
+    let lead = line.len() - line.trim_start_matches(is_blank).len();
+    let bullet = line[lead..].chars().next()?;
+    if !matches!(bullet, '-' | '・' | '•' | '*') {
+        return None;
+    }
+    let after_bullet = lead + bullet.len_utf8();
+    // Neither the name nor the blanks around it hold a bracket: the first
+    // `(` opens the part in brackets, and no `)` comes before it.
+    let open = after_bullet + memchr::memchr(b'(', &b[after_bullet..])?;
+    if memchr::memchr(b')', &b[after_bullet..open]).is_some() {
+        return None;
+    }
+    // The part in brackets holds no bracket: it ends at the next one, a `)`.
+    let close = open + 1 + memchr::memchr2(b'(', b')', &b[open + 1..])?;
+    if b[close] != b')' || !(2..=40).contains(&line[open + 1..close].chars().count()) {
+        return None;
+    }
+    let rest = line[close + 1..].trim_start_matches(is_blank);
+    if !(rest.is_empty() || rest.starts_with(['-', '–', ':'])) {
+        return None;
+    }
+    // The name: the blanks after the bullet go to it only when it is too
+    // short without them (the regex takes them greedily, then gives them
+    // back one by one); it ends at the first place from which only blanks
+    // lead to the `(` (lazily), at least two chars in, at most sixty.
+    let name_first = line.len() - line[after_bullet..].trim_start_matches(is_blank).len();
+    let blanks_end = line[..open].trim_end_matches(is_blank).len();
+    for start in (after_bullet..=name_first).rev() {
+        let Some((two_chars, _)) = line[start..open]
+            .char_indices()
+            .nth(2)
+            .or_else(|| (line[start..open].chars().count() == 2).then_some((open - start, ' ')))
+        else {
+            continue;
+        };
+        let end = (start + two_chars).max(blanks_end);
+        if line[start..end].chars().count() <= 60 {
+            return Some((
+                LineSpan { start, end },
+                LineSpan {
+                    start: open + 1,
+                    end: close,
+                },
+            ));
+        }
+        // A longer name only grows as the start moves back.
+        return None;
+    }
+    None
 }
 
 /// Whether `s` holds `(` four digits `)`, as the first form of [`STOCK`]
@@ -660,26 +817,28 @@ impl Extractor {
         let t = ctx.norm.text.as_str();
         let mut out = Vec::new();
         let body = &t[a.start..a.end];
-        let subject_name = a.subject.as_ref().map(|s| s.main.name.clone());
-        let is_subject = |n: &str| subject_name.as_deref().is_some_and(|s| same_org(s, n));
+        let subject_name = a.subject.as_ref().map(|s| s.main.name.as_str());
+        let is_subject = |n: &str| subject_name.is_some_and(|s| same_org(s, n));
         let leak_context = ctx.has_cue(text_index::Cue::LeakContext, a.start, a.end);
         if leak_context {
             // `Name(domain)` lines; failing those, bulleted `- Name (Country) - posted by X`.
-            let mut lines = line_captures(&LEAK_LINE, body, may_be_leak_line_end);
+            let mut lines = leak_lines(body);
             if lines.is_empty() {
-                lines = line_captures(&LEAK_BULLET, body, may_be_leak_bullet);
+                lines = leak_bullets(body);
             }
-            for (line_start, c) in lines {
-                let (Some(n), Some(d)) = (c.get(1), c.get(2)) else {
+            for line in lines {
+                let at = line.line_start;
+                let line_text = &body[at..];
+                let (Some(n), Some(d)) = (line.name.of(line_text), line.bracket.of(line_text))
+                else {
                     continue;
                 };
-                let Some(name) = clean_name(n.as_str()) else {
+                let Some(name) = clean_name(n) else {
                     continue;
                 };
                 // Offsets within the article's body.
-                let at = line_start;
-                let s = a.start + at + n.start();
-                let e = a.start + at + c.get(0).map_or(n.end(), |m| m.end());
+                let s = a.start + at + line.name.start;
+                let e = a.start + at + line.end;
                 let mut rec = self.list_record(ctx, doc, &name, s, e, cats);
                 // A group named on the line itself (`- X (Japan) - posted by Akira`)
                 // is that victim's; otherwise the article's group stands.
@@ -709,14 +868,15 @@ impl Extractor {
                         text: "leak-site listing".into(),
                     });
                 }
-                let domain = d.as_str().to_ascii_lowercase();
+                let domain = d.to_ascii_lowercase();
                 if !LEAK_DOMAIN.is_match(&domain) {
                     out.push(rec);
                     continue;
                 }
-                let (da, db) = ctx
-                    .norm
-                    .orig_span(a.start + at + d.start(), a.start + at + d.end());
+                let (da, db) = ctx.norm.orig_span(
+                    a.start + at + line.bracket.start,
+                    a.start + at + line.bracket.end,
+                );
                 rec.add_evidence("indicators", domain.clone(), da, db);
                 rec.indicators.push(incidex_model::Indicator {
                     kind: incidex_model::IndicatorType::Domain,
@@ -753,18 +913,7 @@ impl Extractor {
                 let mut at = 0;
                 // List items are separated by 、 and by や after a name (`A株式会社やB`), not
                 // by the や a name may begin with (`やまびこ信用金庫`).
-                let mut pieces: Vec<&str> = Vec::new();
-                let mut from = 0;
-                let mut prev = ' ';
-                for (i, c) in sentence.char_indices() {
-                    if c == '、' || (c == 'や' && !orgs::is_hiragana(prev) && prev != '、') {
-                        pieces.push(&sentence[from..i + c.len_utf8()]);
-                        from = i + c.len_utf8();
-                    }
-                    prev = c;
-                }
-                pieces.push(&sentence[from..]);
-                for piece in pieces {
+                for piece in list_pieces(sentence) {
                     let piece_start = ss + at;
                     let end = ss + at + piece.trim_end_matches(['、', 'や']).len();
                     at += piece.len();
@@ -1113,6 +1262,142 @@ impl Extractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The list split of [`Extractor::listed_reports`] as it was, char by char.
+    fn list_pieces_by_char(sentence: &str) -> Vec<&str> {
+        let mut pieces: Vec<&str> = Vec::new();
+        let mut from = 0;
+        let mut prev = ' ';
+        for (i, c) in sentence.char_indices() {
+            if c == '、' || (c == 'や' && !orgs::is_hiragana(prev) && prev != '、') {
+                pieces.push(&sentence[from..i + c.len_utf8()]);
+                from = i + c.len_utf8();
+            }
+            prev = c;
+        }
+        pieces.push(&sentence[from..]);
+        pieces
+    }
+
+    #[test]
+    fn leak_bullets_are_read_as_the_regex_reads_them() {
+        let parts = [
+            "-",
+            "・",
+            "•",
+            "*",
+            " ",
+            "\t",
+            "(",
+            ")",
+            "Japan",
+            "US",
+            "A",
+            "株式会社かざはな",
+            "é",
+            "–",
+            ":",
+            "posted by Akira",
+            "\r",
+            "x",
+            "ab",
+            "Tanabe Textile Co., Ltd.",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+        ];
+        let mut next = crate::test_random::xorshift(0x1EA7_B011_E7ED_0003);
+        let mut matched = 0;
+        for round in 0..60_000 {
+            let n = 1 + (next() % 12) as usize;
+            let mut line: String = (0..n)
+                .map(|_| parts[(next() % parts.len() as u64) as usize])
+                .collect();
+            // Most lines are built like a leak line, from random pieces.
+            if round % 4 != 0 {
+                let mut pick = |options: &[&str]| {
+                    options[(next() % options.len() as u64) as usize].to_string()
+                };
+                let blanks = ["", " ", "  ", "\t", " \t "];
+                let words = [
+                    "A",
+                    "ab",
+                    "株式会社かざはな",
+                    "é",
+                    " ",
+                    "Tanabe Textile Co., Ltd.",
+                    "x y",
+                    "–",
+                    ":",
+                    "-",
+                ];
+                let name: String = (0..pick(&["", "x", "xx", "xxx", "xxxx"]).len())
+                    .map(|_| pick(&words))
+                    .collect();
+                let inner: String = (0..3)
+                    .map(|_| pick(&["", "Japan", "U", "S", " ", "é", "(", "abcdefghijklmnopqrst"]))
+                    .collect();
+                line = format!(
+                    "{}{}{}{}{}({}){}{}",
+                    pick(&blanks),
+                    pick(&["-", "・", "•", "*", "x"]),
+                    pick(&blanks),
+                    name,
+                    pick(&blanks),
+                    inner,
+                    pick(&blanks),
+                    pick(&["", "- posted by Akira", "–x", ":", "x", ")", "\r"]),
+                );
+            }
+            let want = LEAK_BULLET.captures(&line).map(|c| {
+                let span = |i: usize| {
+                    c.get(i).map(|m| LineSpan {
+                        start: m.start(),
+                        end: m.end(),
+                    })
+                };
+                (span(1), span(2), c.get(0).map(|m| m.end()))
+            });
+            let got = leak_bullet(&line).map(|(n, b)| (Some(n), Some(b), Some(line.len())));
+            assert_eq!(got, want, "{line:?}");
+            matched += usize::from(got.is_some());
+        }
+        assert!(matched > 1000, "{matched}");
+        let line = "- Akizuki Logistics (Japan) - posted by Akira";
+        let (n, b) = leak_bullet(line).expect("a leak line");
+        assert_eq!(&line[n.start..n.end], "Akizuki Logistics");
+        assert_eq!(&line[b.start..b.end], "Japan");
+    }
+
+    #[test]
+    fn list_pieces_split_as_the_char_loop_did() {
+        let parts = [
+            "、",
+            "や",
+            "やまびこ",
+            "株式会社",
+            "A",
+            "信用金庫",
+            "ぁ",
+            "ゟ",
+            "ア",
+            "\u{81}",
+            "é",
+            "ā",
+            "。",
+            " ",
+            "\u{3084}",
+            "\u{3001}",
+            "\u{2081}",
+            "\u{e084}",
+        ];
+        let mut next = crate::test_random::xorshift(0x11E5_7A11_0D0C_0001);
+        for _ in 0..20_000 {
+            let n = (next() % 10) as usize;
+            let s: String = (0..n)
+                .map(|_| parts[(next() % parts.len() as u64) as usize])
+                .collect();
+            assert_eq!(list_pieces(&s), list_pieces_by_char(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn kanji_numbers() {

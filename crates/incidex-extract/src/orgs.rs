@@ -426,14 +426,8 @@ fn is_department(s: &str) -> bool {
 /// to a company form written before it (`株式会社ことりの森`).
 pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
     let head = &text[..end];
-    let mut start = end;
-    for (i, c) in head.char_indices().rev() {
-        if is_name_char(c) || c == '(' || c == ')' {
-            start = i;
-        } else {
-            break;
-        }
-    }
+    let (run_start, run_cut) = name_run_before(head);
+    let mut start = run_start;
     // A company form a little earlier, with hiragana between (`株式会社きんでん`).
     // The run stopped at a char that is no name char: only hiragana there
     // can be the end of such a between, so any other char (most often)
@@ -441,20 +435,16 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
     if head[..start].chars().next_back().is_some_and(is_hiragana) {
         start = widened_to_form(head, start);
     }
-    // A count or an amount right before a name is not part of it (`6億8300万円クロガネ工業`).
-    if let Some(cut) = head[start..end]
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| {
-            matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
-                && head[start..start + i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| p.is_ascii_digit() || matches!(p, '万' | '億' | '千' | '百'))
-        })
-        .map(|(i, c)| i + c.len_utf8())
-    {
-        start += cut;
+    // A count or an amount right before a name is not part of it
+    // (`6億8300万円クロガネ工業`): the last one counts. The walk over the run
+    // found any in it; only a widened start adds text to look through.
+    let cut = run_cut.or_else(|| {
+        (start < run_start)
+            .then(|| count_end_in(&head[start..run_start]).map(|c| start + c))
+            .flatten()
+    });
+    if let Some(cut) = cut {
+        start = cut;
     }
     let raw = head[start..end].trim_start_matches(['(', ')']);
     // The start counts back from `end` over the untrimmed run: a `(` trimmed
@@ -462,6 +452,48 @@ pub fn name_before(text: &str, end: usize) -> Option<(usize, String)> {
     let s = end - raw.len();
     let raw = raw.trim_end_matches('(');
     clean_name(raw).map(|n| (s, n))
+}
+
+/// The run of name chars (and parentheses) that ends `head`: its start, and
+/// the end of the last count in it ([`count_end_in`] of the run, found in the
+/// same backward walk).
+fn name_run_before(head: &str) -> (usize, Option<usize>) {
+    let mut start = head.len();
+    let mut cut: Option<usize> = None;
+    // The char after the one looked at (the one visited before it).
+    let mut next: Option<char> = None;
+    for (i, c) in head.char_indices().rev() {
+        if !(is_name_char(c) || c == '(' || c == ')') {
+            break;
+        }
+        if cut.is_none() && next.is_some_and(is_count_unit) && is_count_digit(c) {
+            // `next` starts where `c` ends.
+            let unit_end = start + next.map_or(0, char::len_utf8);
+            cut = Some(unit_end);
+        }
+        start = i;
+        next = Some(c);
+    }
+    (start, cut)
+}
+
+/// The end of the last count unit of `s` written right after a digit
+/// (`8300万円`): where a name after the count starts.
+fn count_end_in(s: &str) -> Option<usize> {
+    s.char_indices()
+        .rev()
+        .find(|&(i, c)| is_count_unit(c) && s[..i].chars().next_back().is_some_and(is_count_digit))
+        .map(|(i, c)| i + c.len_utf8())
+}
+
+/// The chars that end a count or an amount (`円`, `件`, `人` …).
+fn is_count_unit(c: char) -> bool {
+    matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
+}
+
+/// The chars a count ends with before its unit: a digit or a `万`, `億` ….
+fn is_count_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '万' | '億' | '千' | '百')
 }
 
 /// Where a name that starts at `start` begins when a company form stands a
@@ -653,7 +685,66 @@ pub fn looks_like_org(name: &str, suffixes: &incidex_lexicon::Lexicon) -> bool {
 /// Compares two names the way readers do: company forms and spaces ignored,
 /// one containing the other.
 pub fn same_org(a: &str, b: &str) -> bool {
-    same_org_key(&org_key(a), &org_key(b))
+    RECENT_KEYS.with(|recent| match recent.try_borrow_mut() {
+        Ok(mut recent) => {
+            let at_a = recent.slot_of(a, None);
+            let at_b = recent.slot_of(b, Some(at_a));
+            same_org_key(recent.key_at(at_a), recent.key_at(at_b))
+        }
+        // Never so (nothing here calls back), but then the keys are made anew.
+        Err(_) => same_org_key(&org_key(a), &org_key(b)),
+    })
+}
+
+/// How many names [`RecentKeys`] keeps.
+const RECENT_KEY_SLOTS: usize = 16;
+
+/// The [`org_key`]s of the names compared last: a document compares the same
+/// few names (an article's subject with each section's) again and again, and
+/// a key costs a few thousand instructions (the company forms searched and
+/// removed), a look-up a few comparisons.
+#[derive(Default)]
+struct RecentKeys {
+    /// `(name, key)`, at most [`RECENT_KEY_SLOTS`].
+    slots: Vec<(String, String)>,
+    /// The slot the next new name takes once all are in use (the oldest).
+    next: usize,
+}
+
+impl RecentKeys {
+    /// The slot of `name`, its key made and kept when it is not kept yet
+    /// (never in slot `spare`, whose key the caller still needs).
+    fn slot_of(&mut self, name: &str, spare: Option<usize>) -> usize {
+        match self.slots.iter().position(|(n, _)| n == name) {
+            Some(at) => at,
+            None => self.keep(name.to_string(), org_key(name), spare),
+        }
+    }
+
+    /// The key in slot `at`.
+    fn key_at(&self, at: usize) -> &str {
+        self.slots.get(at).map_or("", |(_, key)| key.as_str())
+    }
+
+    /// Puts `(name, key)` in a free slot, or else in the oldest other than
+    /// `spare`, returning which.
+    fn keep(&mut self, name: String, key: String, spare: Option<usize>) -> usize {
+        if self.slots.len() < RECENT_KEY_SLOTS {
+            self.slots.push((name, key));
+            return self.slots.len() - 1;
+        }
+        let mut at = self.next % RECENT_KEY_SLOTS;
+        if Some(at) == spare {
+            at = (at + 1) % RECENT_KEY_SLOTS;
+        }
+        self.next = at + 1;
+        self.slots[at] = (name, key);
+        at
+    }
+}
+
+thread_local! {
+    static RECENT_KEYS: std::cell::RefCell<RecentKeys> = std::cell::RefCell::new(RecentKeys::default());
 }
 
 /// A name as [`same_org`] compares it: lower case, without its company forms,
@@ -759,6 +850,113 @@ mod tests {
 
     fn names(t: &str) -> Vec<String> {
         company_names(t).into_iter().map(|h| h.name).collect()
+    }
+
+    #[test]
+    fn kept_keys_compare_as_keys_made_anew() {
+        let names: Vec<String> = (0..40)
+            .map(|i| match i % 4 {
+                0 => format!("株式会社ミナト{}", i % 7),
+                1 => format!("ミナト{}株式会社", i % 5),
+                2 => format!("(株)ミナト{}", i % 3),
+                _ => format!("北浜 フーズ・{}", i % 6),
+            })
+            .collect();
+        // More names than slots, in an order that makes each evict others.
+        for _ in 0..3 {
+            for a in &names {
+                for b in names.iter().rev() {
+                    assert_eq!(
+                        same_org(a, b),
+                        same_org_key(&org_key(a), &org_key(b)),
+                        "{a} {b}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`name_before`] as it was with two walks back (the run, then the
+    /// count in it), kept as the oracle of the one-walk version.
+    fn name_before_two_walks(text: &str, end: usize) -> Option<(usize, String)> {
+        let head = &text[..end];
+        let mut start = end;
+        for (i, c) in head.char_indices().rev() {
+            if is_name_char(c) || c == '(' || c == ')' {
+                start = i;
+            } else {
+                break;
+            }
+        }
+        if head[..start].chars().next_back().is_some_and(is_hiragana) {
+            start = widened_to_form(head, start);
+        }
+        if let Some(cut) = head[start..end]
+            .char_indices()
+            .rev()
+            .find(|&(i, c)| {
+                matches!(c, '円' | '件' | '人' | '名' | '年' | '月' | '日')
+                    && head[start..start + i].chars().next_back().is_some_and(|p| {
+                        p.is_ascii_digit() || matches!(p, '万' | '億' | '千' | '百')
+                    })
+            })
+            .map(|(i, c)| i + c.len_utf8())
+        {
+            start += cut;
+        }
+        let raw = head[start..end].trim_start_matches(['(', ')']);
+        let s = end - raw.len();
+        let raw = raw.trim_end_matches('(');
+        clean_name(raw).map(|n| (s, n))
+    }
+
+    #[test]
+    fn one_walk_back_finds_the_names_two_walks_found() {
+        let pieces = [
+            "円",
+            "件",
+            "人",
+            "名",
+            "年",
+            "月",
+            "日",
+            "万",
+            "億",
+            "千",
+            "百",
+            "1",
+            "23",
+            "の",
+            "は",
+            "株式会社",
+            "(株)",
+            "(",
+            ")",
+            "クロガネ",
+            "工業",
+            "商事",
+            "、",
+            " ",
+            "a",
+            "ことり",
+            "森",
+            "。",
+            "X",
+        ];
+        let mut next = crate::test_random::xorshift(0x0A1E_5EED_2B0F_0C07);
+        for _ in 0..20_000 {
+            let n = (next() % 9) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for end in (0..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                assert_eq!(
+                    name_before(&text, end),
+                    name_before_two_walks(&text, end),
+                    "{text:?} {end}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 use crate::record::EvidenceItem;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Evidence items per field name, in the byte order of the names.
 #[derive(Debug, Clone, Default)]
@@ -39,7 +40,9 @@ impl Eq for EvidenceMap {}
 struct Field {
     /// [`prefix_key`] of `name`.
     key: u128,
-    name: String,
+    /// A field of the format borrows its name from [`FORMAT_FIELDS`]: no copy
+    /// to make and free per record. Other names are the caller's, copied.
+    name: FieldName,
     items: Vec<EvidenceItem>,
 }
 
@@ -47,10 +50,119 @@ impl Field {
     fn new(name: String, items: Vec<EvidenceItem>) -> Self {
         Field {
             key: prefix_key(&name),
-            name,
+            name: FieldName::Own(name),
             items,
         }
     }
+}
+
+/// A field's name: the `String` [`EvidenceMap::keys`] hands out, shared by
+/// all records for a field of the format.
+#[derive(Debug, Clone)]
+enum FieldName {
+    Shared(&'static String),
+    Own(String),
+}
+
+/// Names are equal when their text is, shared or not.
+impl PartialEq for FieldName {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for FieldName {}
+
+impl FieldName {
+    fn into_string(self) -> String {
+        match self {
+            FieldName::Shared(name) => name.clone(),
+            FieldName::Own(name) => name,
+        }
+    }
+}
+
+impl std::ops::Deref for FieldName {
+    type Target = String;
+
+    fn deref(&self) -> &String {
+        match self {
+            FieldName::Shared(name) => name,
+            FieldName::Own(name) => name,
+        }
+    }
+}
+
+/// The fields of the format that extractors give evidence for, in byte order.
+const FORMAT_FIELD_NAMES: [&str; 20] = [
+    "actions",
+    "affected",
+    "categories",
+    "category",
+    "data_types",
+    "dates.disclosed",
+    "dates.discovered",
+    "dates.occurred_from",
+    "dates.occurred_to",
+    "indicators",
+    "malware",
+    "money",
+    "organisations",
+    "sector",
+    "sequence",
+    "stock_code",
+    "threat_actors",
+    "timeline",
+    "vectors",
+    "victims",
+];
+
+/// The names of [`FORMAT_FIELD_NAMES`] as the `String`s [`EvidenceMap::keys`]
+/// hands out, made once for all records.
+static FORMAT_FIELDS: LazyLock<Vec<String>> =
+    LazyLock::new(|| FORMAT_FIELD_NAMES.iter().map(|n| n.to_string()).collect());
+
+/// The [`prefix_key`] of each of [`FORMAT_FIELD_NAMES`].
+const FORMAT_FIELD_KEYS: [u128; FORMAT_FIELD_NAMES.len()] = {
+    let mut keys = [0u128; FORMAT_FIELD_NAMES.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = const_prefix_key(FORMAT_FIELD_NAMES[i]);
+        i += 1;
+    }
+    keys
+};
+
+/// A slot per value of [`format_field_slot`]: one more than the index in
+/// [`FORMAT_FIELD_NAMES`] of the name with that slot, or 0. Two names with
+/// one slot fail the build.
+const FORMAT_FIELD_SLOTS: [u8; 32] = {
+    let mut slots = [0u8; 32];
+    let mut i = 0;
+    while i < FORMAT_FIELD_NAMES.len() {
+        let slot = format_field_slot(FORMAT_FIELD_NAMES[i].as_bytes());
+        assert!(slots[slot] == 0, "two format fields share a slot");
+        slots[slot] = i as u8 + 1;
+        i += 1;
+    }
+    slots
+};
+
+/// A hash of a field name, from its length and first two bytes, that differs
+/// between any two of [`FORMAT_FIELD_NAMES`] (checked by [`FORMAT_FIELD_SLOTS`]).
+const fn format_field_slot(name: &[u8]) -> usize {
+    if name.len() < 2 {
+        return 0;
+    }
+    (2 * name[0] as usize + 6 * name[1] as usize + name.len()) & 31
+}
+
+/// The index in [`FORMAT_FIELD_NAMES`] of `field`, when it is a field of the
+/// format: one table look-up and one comparison, less than copying the name.
+#[inline]
+fn format_field_index(field: &str) -> Option<usize> {
+    let i = usize::from(FORMAT_FIELD_SLOTS[format_field_slot(field.as_bytes())]).checked_sub(1)?;
+    (FORMAT_FIELD_NAMES.get(i)? == &field).then_some(i)
 }
 
 const PREFIX_LEN: usize = 16;
@@ -61,6 +173,18 @@ fn prefix_key(name: &str) -> u128 {
     let mut bytes = [0u8; PREFIX_LEN];
     let n = name.len().min(PREFIX_LEN);
     bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// [`prefix_key`] at compile time, for the names of the format.
+const fn const_prefix_key(name: &str) -> u128 {
+    let name = name.as_bytes();
+    let mut bytes = [0u8; PREFIX_LEN];
+    let mut i = 0;
+    while i < PREFIX_LEN && i < name.len() {
+        bytes[i] = name[i];
+        i += 1;
+    }
     u128::from_be_bytes(bytes)
 }
 
@@ -118,14 +242,19 @@ impl EvidenceMap {
     /// [`EvidenceMap::items_mut`] of a field other than the one asked last.
     #[inline(never)]
     fn items_mut_searched(&mut self, field: &str) -> &mut Vec<EvidenceItem> {
-        let key = prefix_key(field);
+        // A field of the format has its key made and its name shared.
+        let format_field = format_field_index(field);
+        let key = format_field.map_or_else(|| prefix_key(field), |i| FORMAT_FIELD_KEYS[i]);
         let at = match self.position_keyed(key, field) {
             Ok(at) => at,
             Err(at) => {
                 if self.entries.capacity() == 0 {
                     self.entries.reserve(FIELDS_PER_RECORD);
                 }
-                let name = field.to_string();
+                let name = match format_field.and_then(|i| FORMAT_FIELDS.get(i)) {
+                    Some(shared) => FieldName::Shared(shared),
+                    None => FieldName::Own(field.to_string()),
+                };
                 // Room for a few items at once: most fields get more than one,
                 // and a vector grown from empty goes through the slower growing path.
                 self.entries.insert(
@@ -195,7 +324,7 @@ impl EvidenceMap {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
-        self.entries.iter().map(|f| &f.name)
+        self.entries.iter().map(|f| &*f.name)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &Vec<EvidenceItem>> + '_ {
@@ -239,7 +368,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a String, &'a Vec<EvidenceItem>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|f| (&f.name, &f.items))
+        self.inner.next().map(|f| (&*f.name, &f.items))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -251,7 +380,7 @@ impl ExactSizeIterator for Iter<'_> {}
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(|f| (&f.name, &f.items))
+        self.inner.next_back().map(|f| (&*f.name, &f.items))
     }
 }
 
@@ -284,7 +413,7 @@ impl Iterator for IntoIter {
     type Item = (String, Vec<EvidenceItem>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|f| (f.name, f.items))
+        self.inner.next().map(|f| (f.name.into_string(), f.items))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -379,6 +508,7 @@ mod tests {
         let mj = serde_json::to_string(&m).unwrap();
         assert_eq!(mj, serde_json::to_string(&b).unwrap());
         let back: EvidenceMap = serde_json::from_str(&mj).unwrap();
+        // Read back, the names are owned; made by `items_mut`, shared: still equal.
         assert_eq!(back, m);
         assert_eq!(m["category"].len(), 2);
         assert!(m.get("money").is_none());
@@ -386,6 +516,28 @@ mod tests {
         m.entry("money".into()).or_default().push(item("1", 0));
         assert_eq!(m.get("money").map(Vec::len), Some(1));
         assert_eq!(BTreeMap::from(m.clone()).len(), 7);
+    }
+
+    #[test]
+    fn the_format_fields_are_in_byte_order_with_distinct_keys() {
+        assert!(FORMAT_FIELD_NAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(FORMAT_FIELD_KEYS.windows(2).all(|w| w[0] < w[1]));
+        for (i, name) in FORMAT_FIELD_NAMES.iter().enumerate() {
+            assert_eq!(FORMAT_FIELD_KEYS[i], prefix_key(name));
+            assert_eq!(format_field_index(name), Some(i));
+            assert_eq!(FORMAT_FIELDS[i], *name);
+        }
+        for other in [
+            "",
+            "a",
+            "date",
+            "dates.occurred_f",
+            "dates.occurred_tox",
+            "zzz",
+            "action",
+        ] {
+            assert!(format_field_index(other).is_none(), "{other:?}");
+        }
     }
 
     #[test]
