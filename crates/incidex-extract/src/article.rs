@@ -210,35 +210,23 @@ static PROVIDING: Lazy<Regex> = Lazy::new(|| {
 /// The pattern [`subsidiary_ends`] stands for (the tests compare them).
 #[cfg(test)]
 static SUBSIDIARY: Lazy<Regex> = Lazy::new(|| Regex::new(r"子会社(?:である|の|、)?").unwrap());
-/// The words [`PROVIDER`], [`PROVIDING`] and [`SUBSIDIARY`] start with: a
-/// region without any of them needs none of the three scans.
-const ROLE_CUE_LIST: [&str; 12] = [
-    "受託事業者",
-    "委託事業者",
-    "受託業者",
-    "委託先事業者",
-    "委託先",
-    "運営事業者",
-    "サービスを提供する",
-    "サービスを運営する",
-    "業務を受託する",
-    "業務を受託している",
-    "サービスを提供している",
-    "子会社",
-];
+/// The words [`PROVIDER`], [`PROVIDING`] and [`SUBSIDIARY`] start with
+/// (lexicon `list_cues`, value [`ROLE_CUE`]): a region without any of them
+/// needs none of the three scans.
+static ROLE_CUE_LIST: Lazy<Vec<&'static str>> =
+    Lazy::new(|| crate::rule_words::words("list_cues.toml", ROLE_CUE));
 static ROLE_CUES: Lazy<aho_corasick::AhoCorasick> =
-    Lazy::new(|| any_word_finder(ROLE_CUE_LIST).expect("literal cues compile"));
-/// The words of a regulator's order ([`regulated_company`]).
-const ORDER_WORD_LIST: [&str; 4] = ["命令", "勧告", "処分", "指導"];
+    Lazy::new(|| any_word_finder(ROLE_CUE_LIST.iter()).expect("literal cues compile"));
+/// The words of a regulator's order ([`regulated_company`]; lexicon
+/// `list_cues`, value [`ORDER_CUE`]).
+static ORDER_WORD_LIST: Lazy<Vec<&'static str>> =
+    Lazy::new(|| crate::rule_words::words("list_cues.toml", ORDER_CUE));
 static ORDER_WORDS: Lazy<aho_corasick::AhoCorasick> =
-    Lazy::new(|| any_word_finder(ORDER_WORD_LIST).expect("literal cues compile"));
-/// [`ORDER_WORD_LIST`] (pattern ids below its length) and the role cues in one
-/// automaton, so an article's region is searched once for both ([`article_cues`]).
-/// No order word shares a character with a role cue, so one kind never hides the other.
-static ORDER_AND_ROLE_WORDS: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
-    any_word_finder(ORDER_WORD_LIST.iter().chain(ROLE_CUE_LIST.iter()))
-        .expect("literal cues compile")
-});
+    Lazy::new(|| any_word_finder(ORDER_WORD_LIST.iter()).expect("literal cues compile"));
+/// The value of the order words in lexicon `list_cues`.
+pub const ORDER_CUE: &str = "order_word";
+/// The value of the role cues in lexicon `list_cues`.
+pub const ROLE_CUE: &str = "role_cue";
 static REGULATED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:\([^)]{0,30}\))?に対し").unwrap());
 
 /// Words that end an English subject that is not an organisation.
@@ -330,6 +318,21 @@ pub fn subject(
     body: (usize, usize),
     suffixes: &Lexicon,
 ) -> Option<Subject> {
+    subject_at_least(text, head, body, suffixes, Strength::Guess)
+}
+
+/// [`subject`] when it is at least `min` strong, else `None`: the searches
+/// that can only find weaker names are skipped (a section that goes on an
+/// article with a subject matters only if it names a strong one). A skipped
+/// search could not have changed a result of `min` or more: a candidate
+/// replaces the best only when it is stronger.
+pub fn subject_at_least(
+    text: &str,
+    head: (usize, usize),
+    body: (usize, usize),
+    suffixes: &Lexicon,
+    min: Strength,
+) -> Option<Subject> {
     // `■ 見出し`, `【速報】見出し`: the marker is not part of the title.
     let mut head = head;
     let raw = &text[head.0..head.1];
@@ -390,8 +393,11 @@ pub fn subject(
             keep_stronger(&mut best, title_head(text, head, suffixes));
         }
     }
-    if beats(&best, Strength::Weak) {
+    if min <= Strength::Weak && beats(&best, Strength::Weak) {
         keep_stronger(&mut best, weak_lead_subject(text, body.0, *lead_end));
+    }
+    if min > Strength::Guess {
+        return best.filter(|b| b.strength >= min);
     }
     best.or_else(|| frequent_english_name(text, body))
 }
@@ -1283,22 +1289,32 @@ pub struct ArticleCues {
     pub role: bool,
 }
 
-/// [`ArticleCues`] of the article `from..to`, found in one pass over its first
-/// [`ROLE_REACH`] bytes (the order words' reach is a prefix of it).
-pub fn article_cues(text: &str, from: usize, to: usize) -> ArticleCues {
-    let order_end = floor_char(text, to.min(from + ORDER_REACH)) - from;
-    let region = &text[from..floor_char(text, to.min(from + ROLE_REACH))];
+/// [`ArticleCues`] of the article `from..to`, looked up among `cue_words`:
+/// the document's matches of lexicon `list_cues` (every occurrence of its
+/// words, by start), which hold the order words and the role cues. A word
+/// counts when it lies within the article's first [`ROLE_REACH`] bytes (an
+/// order word within the first [`ORDER_REACH`]), as a search of that prefix
+/// would find it.
+pub fn article_cues(
+    text: &str,
+    from: usize,
+    to: usize,
+    cue_words: &[incidex_lexicon::LexMatch],
+) -> ArticleCues {
+    let order_end = floor_char(text, to.min(from + ORDER_REACH));
+    let role_end = floor_char(text, to.min(from + ROLE_REACH));
     let mut cues = ArticleCues {
         order: false,
         role: false,
     };
-    for m in ORDER_AND_ROLE_WORDS.find_iter(region) {
-        if m.pattern().as_usize() < ORDER_WORD_LIST.len() {
-            cues.order |= m.end() <= order_end;
-        } else {
-            cues.role = true;
+    let lo = cue_words.partition_point(|m| m.start < from);
+    for m in cue_words[lo..].iter().take_while(|m| m.start < role_end) {
+        if m.value == ORDER_CUE {
+            cues.order |= m.end <= order_end;
+        } else if m.value == ROLE_CUE {
+            cues.role |= m.end <= role_end;
         }
-        if cues.role && (cues.order || m.end() >= order_end) {
+        if cues.order && cues.role {
             break;
         }
     }
@@ -1614,30 +1630,69 @@ mod tests {
         }
     }
 
+    /// The cues looked up in the document's scan are those a search of the
+    /// article's first bytes for the words finds.
     #[test]
     fn article_cues_agree_with_the_separate_searches() {
-        let filler = "あ".repeat(600);
-        let texts = [
-            String::new(),
-            "命令".to_string(),
-            format!("子会社{filler}処分"),
-            format!("{filler}勧告{filler}委託先"),
-            format!("{filler}委託先指導"),
-            format!("{filler}{filler}命令"),
-            format!("x命{filler}令業務を受託する"),
+        let lex = LexiconSet::builtin().unwrap();
+        const PIECES: [&str; 16] = [
+            "あ",
+            "命令",
+            "命",
+            "令",
+            "処分",
+            "勧告",
+            "指導",
+            "委託先",
+            "子会社",
+            "業務を受託する",
+            "サービスを提供している",
+            "運営事業者",
+            "受託",
+            "a",
+            "公表",
+            "\n",
         ];
-        for text in &texts {
-            for to in [0, 10, 1499, 1500, 1501, 1800, 3000, text.len()] {
-                let to = to.min(text.len());
-                let order = ORDER_WORDS.is_match(&text[..floor_char(text, to.min(ORDER_REACH))]);
-                let role = ROLE_CUES.is_match(&text[..floor_char(text, to.min(ROLE_REACH))]);
+        let mut next = crate::test_random::xorshift(0xA47C_1E5C_0E50_0001);
+        let mut seen = (0, 0);
+        for round in 0..4_000 {
+            // Long texts now and then, so that the reaches cut them.
+            let len = if round % 8 == 0 {
+                900
+            } else {
+                (next() % 40) as usize
+            };
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let scan = lex.scan_dims(&text);
+            let words = scan.get("list_cues");
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for _ in 0..8 {
+                let a = bounds[(next() % bounds.len() as u64) as usize];
+                let b = bounds[(next() % bounds.len() as u64) as usize];
+                let (from, to) = (a.min(b), a.max(b));
+                let order_region = &text[from..floor_char(&text, to.min(from + ORDER_REACH))];
+                let role_region = &text[from..floor_char(&text, to.min(from + ROLE_REACH))];
+                let want = ArticleCues {
+                    order: ORDER_WORDS.is_match(order_region),
+                    role: ROLE_CUES.is_match(role_region),
+                };
+                seen.0 += usize::from(want.order);
+                seen.1 += usize::from(want.role);
                 assert_eq!(
-                    article_cues(text, 0, to),
-                    ArticleCues { order, role },
-                    "{text} {to}"
+                    article_cues(&text, from, to, words),
+                    want,
+                    "{text:?} {from} {to}"
                 );
             }
         }
+        assert!(
+            seen.0 > 1_000 && seen.1 > 1_000,
+            "too few cues tried: {seen:?}"
+        );
     }
 
     #[test]

@@ -94,13 +94,14 @@ pub fn set_category(
 /// The most bytes a character takes in UTF-8.
 const MAX_CHAR_LEN: usize = 4;
 
-fn vocab_values<V: Vocabulary + Ord>(
+/// The values of lexicon `dim` within the region, each kept match passed to
+/// `each` with its span (the evidence of a value).
+fn vocab_matches<V: Vocabulary + Ord>(
     ctx: &Ctx,
     dim: &str,
     r: &Region,
     check_denial: bool,
-    rec: &mut Record,
-    field: &str,
+    mut each: impl FnMut(V, usize, usize),
 ) -> Vec<V> {
     let mut out: Vec<V> = Vec::new();
     // A match's clause lies within its sentence, which lies within the region
@@ -126,13 +127,47 @@ fn vocab_values<V: Vocabulary + Ord>(
                 continue;
             }
         }
-        let (a, b) = ctx.norm.orig_span(s, m.end);
-        rec.add_evidence(field, v.as_str(), a, b);
         if !out.contains(&v) {
             out.push(v);
         }
+        each(v, s, m.end);
     }
     out
+}
+
+fn vocab_values<V: Vocabulary + Ord>(
+    ctx: &Ctx,
+    dim: &str,
+    r: &Region,
+    check_denial: bool,
+    rec: &mut Record,
+    field: &str,
+) -> Vec<V> {
+    vocab_matches(ctx, dim, r, check_denial, |v: V, s, e| {
+        let (a, b) = ctx.norm.orig_span(s, e);
+        rec.add_evidence(field, v.as_str(), a, b);
+    })
+}
+
+/// The names of lexicon `dim` (malware, threat actors) within the region,
+/// each kept match passed to `each` with its span.
+fn name_matches(
+    ctx: &Ctx,
+    dim: &str,
+    r: &Region,
+    mut each: impl FnMut(&str, usize, usize),
+) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for m in ctx.lex_in(dim, r.start, r.end) {
+        if m.tag == incidex_lexicon::NEG {
+            continue;
+        }
+        each(m.value, m.start, m.end);
+        if !found.iter().any(|f| f == m.value) {
+            found.push(m.value.to_string());
+        }
+    }
+    found
 }
 
 pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
@@ -140,23 +175,37 @@ pub fn fill_lexicon_fields(ctx: &Ctx, r: &Region, rec: &mut Record) {
     rec.data_types = vocab_values::<DataType>(ctx, "data_types", r, true, rec, "data_types");
     rec.actions = vocab_values::<Action>(ctx, "actions", r, false, rec, "actions");
     for (dim, field) in [("malware", "malware"), ("threat_actors", "threat_actors")] {
-        let mut found: Vec<String> = Vec::new();
-        for m in ctx.lex_in(dim, r.start, r.end) {
-            if m.tag == incidex_lexicon::NEG {
-                continue;
-            }
-            let (a, b) = ctx.norm.orig_span(m.start, m.end);
-            rec.add_evidence(field, m.value, a, b);
-            if !found.iter().any(|f| f == m.value) {
-                found.push(m.value.to_string());
-            }
-        }
+        let found = name_matches(ctx, dim, r, |value, s, e| {
+            let (a, b) = ctx.norm.orig_span(s, e);
+            rec.add_evidence(field, value, a, b);
+        });
         if field == "malware" {
             rec.malware = found;
         } else {
             rec.threat_actors = found;
         }
     }
+}
+
+/// The values [`fill_lexicon_fields`] gives a record, without their evidence:
+/// for a report that takes some of a region's facts and none of its spans.
+pub fn lexicon_vectors(ctx: &Ctx, r: &Region) -> Vec<Vector> {
+    vocab_matches(ctx, "vectors", r, false, |_: Vector, _, _| {})
+}
+
+/// See [`lexicon_vectors`].
+pub fn lexicon_data_types(ctx: &Ctx, r: &Region) -> Vec<DataType> {
+    vocab_matches(ctx, "data_types", r, true, |_: DataType, _, _| {})
+}
+
+/// See [`lexicon_vectors`].
+pub fn lexicon_actions(ctx: &Ctx, r: &Region) -> Vec<Action> {
+    vocab_matches(ctx, "actions", r, false, |_: Action, _, _| {})
+}
+
+/// See [`lexicon_vectors`].
+pub fn lexicon_malware(ctx: &Ctx, r: &Region) -> Vec<String> {
+    name_matches(ctx, "malware", r, |_, _, _| {})
 }
 
 /// What a count counts: the words just before it, back to a punctuation mark.
