@@ -25,7 +25,7 @@ pub mod segment;
 pub mod table;
 mod text_index;
 
-use article::{roles, subject, Named, Subject};
+use article::{roles, Named, Subject};
 use dates::{document_year, find_dates, Date, DateHit};
 use fields::{fill_counts, fill_dates, fill_indicators, fill_lexicon_fields, fill_money, Region};
 use incidex_lexicon::{LexiconError, LexiconSet};
@@ -162,6 +162,15 @@ impl<'a> Ctx<'a> {
             .get_or_init(|| text_index::SentenceEnds::new(text))
             .around(text, from, to, at)
     }
+    /// The matches of the cue lexicon `dim` (one of `text_index::CUE_DIMENSIONS`):
+    /// every occurrence of its words, by start.
+    fn cue_words(&self, dim: &str) -> &[incidex_lexicon::LexMatch<'a>] {
+        text_index::CUE_DIMENSIONS
+            .iter()
+            .position(|d| *d == dim)
+            .and_then(|i| self.scan.cues.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
     /// The ends of the sentences that end within `[from, to)`.
     fn sentence_ends(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
         let text = self.norm.text.as_str();
@@ -192,6 +201,37 @@ impl<'a> Ctx<'a> {
         to: usize,
     ) -> impl Iterator<Item = &indicators::IndicatorHit> {
         within(&self.scan.indicators, from, to, |h| (h.start, h.end))
+    }
+}
+
+/// How strong a section's subject must be for [`Extractor::articles`] to use
+/// it (`None`: not at all). A section that opens an article, or goes on one
+/// without a subject, keeps whatever it names. One that goes on an article
+/// with a subject matters only when it may open an article of its own: by a
+/// newsy heading and a name of [`article::Strength::Weak`] or more, or by a
+/// name of [`article::Strength::Title`] or more; a line of a leak-site list
+/// never does.
+fn wanted_subject(
+    current: Option<&Article>,
+    list_line: bool,
+    opens_anyway: bool,
+    newsy_heading: bool,
+) -> Option<article::Strength> {
+    use article::Strength;
+    let Some(a) = current.filter(|a| !a.closed) else {
+        return Some(Strength::Guess);
+    };
+    if a.subject.is_none() {
+        return Some(Strength::Guess);
+    }
+    if list_line {
+        None
+    } else if opens_anyway {
+        Some(Strength::Guess)
+    } else if newsy_heading {
+        Some(Strength::Weak)
+    } else {
+        Some(Strength::Title)
     }
 }
 
@@ -501,10 +541,12 @@ impl Extractor {
         };
         let t = ctx.norm.text.as_str();
         let mut records = Vec::new();
-        let tables = table::find_tables(t);
+        // The lines of the text, split once for the tables and every range of articles.
+        let lines = segment::lines(t);
+        let tables = table::find_tables_in(t, &lines);
         let mut from = 0;
         for tb in &tables {
-            self.articles(&ctx, doc, &hits, from, tb.start, &mut records);
+            self.articles(&ctx, doc, &hits, &lines, (from, tb.start), &mut records);
             for row in &tb.rows {
                 if let Some(r) = self.table_row(&ctx, doc, &hits, row) {
                     records.push(r);
@@ -512,7 +554,7 @@ impl Extractor {
             }
             from = tb.end;
         }
-        self.articles(&ctx, doc, &hits, from, t.len(), &mut records);
+        self.articles(&ctx, doc, &hits, &lines, (from, t.len()), &mut records);
         records.sort_by_key(|r| (r.span[0], r.span[1]));
         records
     }
@@ -522,8 +564,8 @@ impl Extractor {
         ctx: &Ctx,
         doc: &str,
         hits: &[DateHit],
-        from: usize,
-        to: usize,
+        lines: &[segment::Line],
+        (from, to): (usize, usize),
         out: &mut Vec<Record>,
     ) {
         if from >= to {
@@ -531,7 +573,7 @@ impl Extractor {
         }
         let t = ctx.norm.text.as_str();
         let suffixes = self.lex.get("org_suffixes");
-        let sections = segment::sections(t, from, to);
+        let sections = segment::sections_in(t, lines, from, to);
         // At most one article per section: room for all at once saves the
         // copying of a growing vector of these large items.
         let mut articles: Vec<Article> = Vec::with_capacity(sections.len());
@@ -541,13 +583,6 @@ impl Extractor {
             within(all, from, to, |m| (m.start, m.end)).next().is_some()
         };
         for sec in sections {
-            let subj = subject(
-                t,
-                (sec.start, sec.heading_end),
-                (sec.heading_end, sec.end),
-                suffixes,
-            );
-            let current = articles.last_mut();
             // A heading that tells of an incident (`…が流出の可能性 - スマホ買取店`) opens a news item
             // even when the organisation it names is only a weak guess.
             let heading_text = &t[sec.start..sec.heading_end];
@@ -568,6 +603,22 @@ impl Extractor {
             let list_line = sec.heading_end + 2 >= sec.end
                 && may_be_leak_line(heading_text)
                 && LEAK_LINE.is_match(heading_text.trim());
+            let current = articles.last_mut();
+            let wanted = wanted_subject(
+                current.as_deref(),
+                list_line,
+                bilingual || non_incident_heading,
+                newsy_heading,
+            );
+            let subj = wanted.and_then(|min| {
+                article::subject_at_least(
+                    t,
+                    (sec.start, sec.heading_end),
+                    (sec.heading_end, sec.end),
+                    suffixes,
+                    min,
+                )
+            });
             let starts_new = match (&current, &subj) {
                 (None, _) => true,
                 (Some(a), _) if a.closed => true,
@@ -683,8 +734,8 @@ impl Extractor {
         }
         let mut main = subj.main.clone();
         let mut orgs: Vec<Named> = Vec::new();
-        // One pass finds whether the article holds an order word or a role cue.
-        let cues = article::article_cues(t, a.start, a.end);
+        // The document's lexicon scan tells whether it holds an order word or a role cue.
+        let cues = article::article_cues(t, a.start, a.end, ctx.cue_words("list_cues"));
         let target = if cues.order {
             article::regulated_company_cued(t, a.start, a.end)
         } else {
@@ -1004,6 +1055,14 @@ impl Extractor {
             } else {
                 se
             };
+            // The section's vectors and malware, the same for every name listed.
+            let section_facts = Region {
+                start: section.0,
+                end: section.1,
+                title: (ss, ss),
+            };
+            let section_vectors = fields::lexicon_vectors(ctx, &section_facts);
+            let section_malware = fields::lexicon_malware(ctx, &section_facts);
             for (ns, _ne, name) in names {
                 let mut rec = self.list_record(ctx, doc, &name, ns, se, cats_here);
                 // The report rests on the whole sentence that lists it.
@@ -1016,28 +1075,16 @@ impl Extractor {
                     end: follow_end,
                     title: (ss, ss),
                 };
-                let mut facts = Record::default();
-                fill_lexicon_fields(
-                    ctx,
-                    &Region {
-                        start: section.0,
-                        end: section.1,
-                        title: (ss, ss),
-                    },
-                    &mut facts,
-                );
-                rec.vectors = facts.vectors;
+                rec.vectors.clone_from(&section_vectors);
                 // The section may say only `感染を公表`; the family is then the article's.
-                if !facts.malware.is_empty() {
-                    rec.malware = facts.malware;
+                if !section_malware.is_empty() {
+                    rec.malware.clone_from(&section_malware);
                 }
                 if single {
                     fill_counts(ctx, &own, &mut rec);
                     fill_indicators(ctx, &own, &mut rec);
-                    let mut own_facts = Record::default();
-                    fill_lexicon_fields(ctx, &own, &mut own_facts);
-                    rec.data_types = own_facts.data_types;
-                    rec.actions = own_facts.actions;
+                    rec.data_types = fields::lexicon_data_types(ctx, &own);
+                    rec.actions = fields::lexicon_actions(ctx, &own);
                 }
                 // `物流の東雲ロジテック`, `通販サイトを運営する株式会社かざはな`: the words before a listed name.
                 let before_start = t[ss..ns].rfind(['、', 'や']).map_or(ss, |i| ss + i);

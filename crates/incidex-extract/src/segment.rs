@@ -38,37 +38,39 @@ pub fn lines(text: &str) -> Vec<Line> {
 }
 
 /// Calls `f` with the offset of every `\n` of `bytes`, in order. Lines are
-/// short (a blank line is one byte): a mask of the newlines of 32 bytes at a
+/// short (a blank line is one byte): a mask of the newlines of 64 bytes at a
 /// time, its bits taken one by one, costs less per line than restarting a
-/// search after each.
+/// search after each, and a block of 64 (most hold no newline) one test.
 fn for_each_newline(bytes: &[u8], mut f: impl FnMut(usize)) {
     let mut at = 0;
-    let mut chunks = bytes.chunks_exact(32);
-    for chunk in &mut chunks {
-        let mut hits = newline_mask(chunk);
+    let mut blocks = bytes.chunks_exact(64);
+    for block in &mut blocks {
+        let mut hits = newline_mask(block);
         while hits != 0 {
             f(at + hits.trailing_zeros() as usize);
             hits &= hits - 1;
         }
-        at += 32;
+        at += 64;
     }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
+    for (i, &b) in blocks.remainder().iter().enumerate() {
         if b == b'\n' {
             f(at + i);
         }
     }
 }
 
-/// Bit `i` set where byte `i` of a 32-byte `chunk` is `\n`.
+/// Bit `i` set where byte `i` of a 64-byte `block` is `\n`.
 #[inline(always)]
-fn newline_mask(chunk: &[u8]) -> u32 {
-    let half = |k: usize| {
-        <&[u8; 16]>::try_from(&chunk[k..k + 16]).map_or(0, |c| {
+fn newline_mask(block: &[u8]) -> u64 {
+    let mut mask = 0u64;
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let bits = <&[u8; 16]>::try_from(chunk).map_or(0, |c| {
             let v = crate::byte_scan::load16(c);
             v.simd_eq(wide::i8x16::splat(b'\n' as i8)).to_bitmask() & 0xFFFF
-        })
-    };
-    half(0) | (half(16) << 16)
+        });
+        mask |= u64::from(bits) << (16 * k);
+    }
+    mask
 }
 
 /// The number of characters of `s`, counted no further than `cap` (a long
@@ -86,7 +88,10 @@ fn chars_up_to(s: &str, cap: usize) -> usize {
     s[..head].chars().count().min(cap)
 }
 
-/// A blank line, or a rule drawn with dashes or box characters.
+/// A blank line, or a rule drawn with dashes or box characters. Inlined:
+/// most lines asked about are answered by their first byte (or by being
+/// empty), and the call cost more than that answer.
+#[inline(always)]
 fn is_blank(text: &str, l: &Line) -> bool {
     // A blank line is empty or starts with white space (`09`..`0D`, `20`,
     // or a char with the first byte `C2`, `E1`, `E2` or `E3 80 80`) or a
@@ -102,7 +107,13 @@ fn is_blank(text: &str, l: &Line) -> bool {
         | None => {}
         _ => return false,
     }
-    let line = &text[l.start..l.end];
+    is_blank_after_first_byte(text.get(l.start..l.end).unwrap_or_default())
+}
+
+/// [`is_blank`] of a `line` whose first byte may start a space or a rule
+/// char (rare: kept out of line).
+#[inline(never)]
+fn is_blank_after_first_byte(line: &str) -> bool {
     // A line indented with white space (`　本文…`) is not blank when its
     // first other char is no rule char: nothing more need be read.
     let t = line.trim_start();
@@ -134,6 +145,21 @@ fn starts_with_space(s: &[u8]) -> bool {
             | [0xE2, 0x81, 0x9F, ..]
             | [0xE3, 0x80, 0x80, ..]
     )
+}
+
+/// The length in bytes of the white-space char (as [`starts_with_space`])
+/// `s` starts with, 0 if it starts with none.
+#[inline]
+pub(crate) fn space_len(s: &[u8]) -> usize {
+    match s {
+        [0x09..=0x0D | 0x20, ..] => 1,
+        [0xC2, 0x85 | 0xA0, ..] => 2,
+        [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Whether `s` ends with a white-space char (the same chars as [`starts_with_space`]).
@@ -251,7 +277,10 @@ pub fn is_news_item(line: &str) -> bool {
         return false;
     };
     // The length first: it reads at most 120 bytes, the search for `。` may read the whole line.
-    rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
+    // 30 chars take at least 30 bytes: most list items (`・氏名`) are
+    // shorter, known without decoding a char.
+    rest.len() >= 30
+        && rest.starts_with(|c: char| !c.is_whitespace() || c == ' ')
         && chars_up_to(rest, 30) >= 30
         && MARU.find(rest.as_bytes()).is_some()
 }
@@ -293,13 +322,21 @@ impl Section {
 
 /// Sections of `text[range]`.
 pub fn sections(text: &str, from: usize, to: usize) -> Vec<Section> {
-    let all = lines(text);
+    sections_in(text, &lines(text), from, to)
+}
+
+/// [`sections`] given the lines of `text` ([`lines`]): the caller splits
+/// the text once for all its ranges and its tables.
+pub fn sections_in(text: &str, all: &[Line], from: usize, to: usize) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::with_capacity(8);
     let mut cur: Option<Section> = None;
     let blank_at = |j: usize| is_blank(text, &all[j]);
-    for (i, &l) in all.iter().enumerate() {
-        if l.start < from || l.end > to {
-            continue;
+    // Lines are in order, their starts and ends rising: those of the range
+    // are one run, found by a binary search for its first.
+    let first = all.partition_point(|l| l.start < from);
+    for (i, &l) in all.iter().enumerate().skip(first) {
+        if l.end > to {
+            break;
         }
         // An empty line (most often between paragraphs) opens nothing and
         // closes nothing: it only extends the section it stands in.
@@ -432,6 +469,13 @@ mod tests {
                     "{t:?}"
                 );
                 assert_eq!(trim(&t), t.trim(), "{t:?}");
+                let first_len = t.chars().next().map_or(0, char::len_utf8);
+                let want = if t.starts_with(char::is_whitespace) {
+                    first_len
+                } else {
+                    0
+                };
+                assert_eq!(space_len(b), want, "{t:?}");
             }
         }
         let bullets = ['・', '•', '●', '○', '◆', '◇', '-', '*', '▼'];

@@ -2,7 +2,7 @@
 //! columns (`No 業種 原因 …`), then rows that start with their number
 //! (1, 2, 3 …), cells run together. Each row is one report.
 
-use crate::segment::lines;
+use crate::segment::{lines, Line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -54,54 +54,45 @@ fn row_number(line: &str, expected: u32) -> Option<(u32, usize)> {
     (spaced || joined).then_some((n, lead))
 }
 
-/// The words a header line starts with ([`is_header`]).
-const HEADER_WORDS: [&str; 3] = ["No", "番号", "#"];
-
-/// Whether some line of `text` starts (after white space) with a word a
-/// header starts with: most documents have none, and then their lines need
-/// not be split at all. One search finds the places of the rare bytes `N`,
-/// `#` and the last byte of `番号` (`E7 95 AA E5 8F B7`), the rarer of its
-/// last bytes in Japanese text; a search for each word went
-/// over the whole text once a word.
-fn may_have_header(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr3_iter(b'N', b'#', 0xB7, bytes)
-        .filter_map(|i| word_start(bytes, i))
-        .any(|at| starts_line(text, at))
-}
-
-/// The start of the header word whose cue byte (see `may_have_header`) is
-/// at `i` of `bytes`, if a word is there.
-fn word_start(bytes: &[u8], i: usize) -> Option<usize> {
-    let at = if bytes[i] == 0xB7 {
-        i.checked_sub(5)?
-    } else {
-        i
-    };
-    let rest = bytes.get(at..)?;
-    HEADER_WORDS
-        .iter()
-        .any(|w| rest.starts_with(w.as_bytes()))
-        .then_some(at)
-}
-
-/// Whether only white space comes before `at` on its line of `text`.
-fn starts_line(text: &str, at: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
-    text.get(line_start..at)
-        .is_some_and(|lead| lead.trim_start().is_empty())
-}
-
 /// Finds the tables of `text` with at least three sequential rows.
 pub fn find_tables(text: &str) -> Vec<Table> {
-    if !may_have_header(text) {
-        return Vec::new();
+    find_tables_in(text, &lines(text))
+}
+
+/// Whether a line may be a header ([`is_header`]) by its bytes: after its
+/// leading white space it starts with `No`, `#` or `番号`. Most lines do
+/// not, and need neither be decoded nor counted.
+#[inline]
+fn may_be_header(line: &[u8]) -> bool {
+    let mut rest = line;
+    loop {
+        match rest {
+            [b'N', b'o', ..] | [b'#', ..] | [0xE7, 0x95, 0xAA, 0xE5, 0x8F, 0xB7, ..] => {
+                return true
+            }
+            _ => {}
+        }
+        let n = crate::segment::space_len(rest);
+        if n == 0 {
+            return false;
+        }
+        rest = &rest[n..];
     }
-    let ls = lines(text);
+}
+
+/// [`find_tables`] given the lines of `text` ([`lines`]), which the caller
+/// shares with [`crate::segment::sections_in`]: a search of the whole
+/// text for the header words cost more than a look at each line start.
+pub fn find_tables_in(text: &str, ls: &[Line]) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut i = 0;
     while i < ls.len() {
-        if !is_header(&text[ls[i].start..ls[i].end]) {
+        // The bytes first: slicing the str checks char boundaries at each end.
+        let bytes = text
+            .as_bytes()
+            .get(ls[i].start..ls[i].end)
+            .unwrap_or_default();
+        if !may_be_header(bytes) || !is_header(&text[ls[i].start..ls[i].end]) {
             i += 1;
             continue;
         }
@@ -169,13 +160,15 @@ fn split_cells(text: &str, row: &mut Row) {
         let rest = &text[at..row.end];
         let trimmed = rest.trim_start();
         let token_start = at + (rest.len() - trimmed.len());
-        let token_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        // A row's text may run over paragraphs: the white space that ends a
+        // cell (at most 16 chars) is among its first 17 chars, and no further
+        // need be read. Without one the token is too long or ends the row
+        // (no space follows): no cell either way.
+        let Some(token_len) = cell_len(trimmed) else {
+            break;
+        };
         let token = &trimmed[..token_len];
-        if token.is_empty()
-            || token.chars().count() > 16
-            || token.contains('。')
-            || token.contains('、')
-        {
+        if token.is_empty() || token.contains('。') || token.contains('、') {
             break;
         }
         // A cell is followed by a space on the same line; a description is not a cell.
@@ -188,30 +181,105 @@ fn split_cells(text: &str, row: &mut Row) {
     row.cells_end = at;
 }
 
+/// The length in bytes of the token `s` starts with when a white-space char
+/// ends it within its first 17 chars (a token of at most 16 chars).
+fn cell_len(s: &str) -> Option<usize> {
+    s.char_indices()
+        .take(17)
+        .find(|&(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Random texts: the vector pass finds a header word at a line start
-    /// exactly when a search for each word does.
+    /// The former [`split_cells`], which searched the whole row for the end of each token.
+    fn split_cells_by_search(text: &str, row: &mut Row) {
+        let body = &text[row.start..row.end];
+        let digits = body.chars().take_while(|c| c.is_ascii_digit()).count();
+        let mut at = row.start + digits;
+        for _ in 0..3 {
+            let rest = &text[at..row.end];
+            let trimmed = rest.trim_start();
+            let token_start = at + (rest.len() - trimmed.len());
+            let token_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            let token = &trimmed[..token_len];
+            if token.is_empty()
+                || token.chars().count() > 16
+                || token.contains('。')
+                || token.contains('、')
+            {
+                break;
+            }
+            // A cell is followed by a space on the same line; a description is not a cell.
+            if !trimmed[token_len..].starts_with(' ') && !trimmed[token_len..].starts_with('\n') {
+                break;
+            }
+            row.cells.push((token_start, token_start + token_len));
+            at = token_start + token_len;
+        }
+        row.cells_end = at;
+    }
+
+    /// Random rows: the cells are those a search of the whole row finds.
     #[test]
-    fn header_words_found_as_by_a_search_per_word() {
+    fn cells_split_as_by_a_search_of_the_row() {
         let pieces = [
-            "No", "N", "o", "#", "番号", "番", "号", "\n", " ", "\u{3000}", "a", "日本", "é", "\t",
+            "1",
+            "12",
+            " ",
+            "\n",
+            "\u{3000}",
+            "製造業",
+            "a",
+            "あいうえおかきくけこ",
+            "。",
+            "、",
+            "x",
+            "\t",
+            "é",
         ];
-        let mut next = crate::test_random::xorshift(0x7AB1_E5EE_D000_0001);
+        let mut next = crate::test_random::xorshift(0xCE11_5EED_0000_0001);
         for _ in 0..20_000 {
-            let len = (next() % 30) as usize;
+            let len = (next() % 24) as usize;
             let text: String = (0..len)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
-            let by_search = HEADER_WORDS.iter().any(|w| {
-                text.match_indices(w).any(|(at, _)| {
-                    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                    text[line_start..at].trim_start().is_empty()
-                })
-            });
-            assert_eq!(may_have_header(&text), by_search, "{text:?}");
+            let new_row = || Row {
+                number: 1,
+                start: 0,
+                cells_end: 0,
+                end: text.len(),
+                cells: Vec::new(),
+            };
+            let (mut got, mut want) = (new_row(), new_row());
+            split_cells(&text, &mut got);
+            split_cells_by_search(&text, &mut want);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    /// Random lines: the byte test finds a header word after the white space
+    /// exactly when trimming does.
+    #[test]
+    fn headers_pass_the_first_byte_test() {
+        let pieces = [
+            "No", "N", "o", "#", "番号", "番", "号", " ", "\u{3000}", "\u{a0}", "\u{2003}", "a",
+            "原因", "業種", "概要", "é", "\t", "\u{1680}", "\u{205f}", "\u{85}",
+        ];
+        let mut next = crate::test_random::xorshift(0x7AB1_E5EE_D000_0001);
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let line: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let head = line.trim_start();
+            let want = head.starts_with("No") || head.starts_with("番号") || head.starts_with('#');
+            assert_eq!(may_be_header(line.as_bytes()), want, "{line:?}");
+            if is_header(&line) {
+                assert!(want, "{line:?}");
+            }
         }
     }
 
