@@ -78,28 +78,44 @@ fn leftmost_longest<'a>(
     hits: &mut [(usize, usize, usize)],
     targets: &'a [Target],
 ) -> Vec<LexMatch<'a>> {
+    let kept = keep_leftmost_longest(hits);
+    // The kept hits are known before any match is built: one allocation of
+    // the right size, filled without a capacity test per match.
+    hits[..kept]
+        .iter()
+        .map(|&(s, e, t)| {
+            let tg = &targets[t];
+            LexMatch {
+                value: &tg.value,
+                tag: &tg.tag,
+                weight: tg.weight,
+                start: s,
+                end: e,
+            }
+        })
+        .collect()
+}
+
+/// Moves the leftmost-longest non-overlapping hits of `hits` to its front,
+/// in order, and returns how many there are.
+fn keep_leftmost_longest(hits: &mut [(usize, usize, usize)]) -> usize {
     // Hits found by end are mostly in this order already (a stable sort
     // would leave them as they are).
     if !hits.is_sorted_by(|a, b| (a.0, std::cmp::Reverse(a.1)) <= (b.0, std::cmp::Reverse(b.1))) {
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     }
-    let mut out = Vec::with_capacity(hits.len());
+    let mut kept = 0;
     let mut cursor = 0;
-    for &mut (s, e, t) in hits {
-        if s < cursor {
+    for i in 0..hits.len() {
+        let hit = hits[i];
+        if hit.0 < cursor {
             continue;
         }
-        let tg = &targets[t];
-        out.push(LexMatch {
-            value: &tg.value,
-            tag: &tg.tag,
-            weight: tg.weight,
-            start: s,
-            end: e,
-        });
-        cursor = e;
+        hits[kept] = hit;
+        kept += 1;
+        cursor = hit.1;
     }
-    out
+    kept
 }
 
 /// All dimensions in one automaton: one pass over a text finds every match of
@@ -138,10 +154,19 @@ struct Owner {
 }
 
 impl Owner {
-    /// Whether a match of pattern `pattern` at `[start, end)` of `text` is kept.
-    fn keeps(&self, text: &[u8], start: usize, end: usize, pattern: &str) -> bool {
+    /// Whether a match of a pattern at `[start, end)` of `text` is kept;
+    /// `pattern` gives the pattern, asked for only when its case matters.
+    #[inline]
+    fn keeps<'p>(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        pattern: impl FnOnce() -> Option<&'p str>,
+    ) -> bool {
         if self.every {
-            return !self.cased || text.get(start..end) == Some(pattern.as_bytes());
+            return !self.cased
+                || pattern().is_some_and(|p| text.get(start..end) == Some(p.as_bytes()));
         }
         // A match starts and ends on characters (the patterns are whole
         // UTF-8), so the byte before it is the last byte of the character
@@ -152,15 +177,6 @@ impl Owner {
         let glued_after = self.ascii_end && glued(text.get(end));
         !glued_before && !glued_after
     }
-}
-
-/// One kept match while a text is scanned.
-#[derive(Debug, Clone, Copy)]
-struct Hit {
-    dim: u32,
-    target: u32,
-    start: usize,
-    end: usize,
 }
 
 impl Combined {
@@ -232,37 +248,28 @@ impl Combined {
         out: &mut [Vec<LexMatch<'a>>],
     ) {
         let bytes = text.as_bytes();
-        let hits = &mut scratch.hits;
-        hits.clear();
+        // Each dimension's hits in a buffer of its own, in the order found:
+        // no grouping pass after the scan.
+        let per_dim = &mut scratch.per_dim;
+        per_dim.resize_with(out.len(), Vec::new);
+        per_dim.iter_mut().for_each(Vec::clear);
         scanner.for_each_match(bytes, |pattern, start, end| {
-            let (Some(owner), Some(p)) = (self.owners.get(pattern), self.patterns.get(pattern))
-            else {
+            let Some(owner) = self.owners.get(pattern) else {
                 return;
             };
-            if owner.keeps(bytes, start, end, p) {
-                hits.push(Hit {
-                    dim: owner.dim,
-                    target: owner.target,
-                    start,
-                    end,
-                });
+            let written = || self.patterns.get(pattern).map(String::as_str);
+            if owner.keeps(bytes, start, end, written) {
+                if let Some(dim_hits) = per_dim.get_mut(owner.dim as usize) {
+                    dim_hits.push((start, end, owner.target as usize));
+                }
             }
         });
-        if hits.is_empty() {
-            return;
-        }
-        group_by_dimension(hits, &mut scratch.grouped, &mut scratch.bounds, out.len());
-        for (d, slot) in out.iter_mut().enumerate() {
-            let (Some(&(from, to)), Some(targets), Some(&every)) = (
-                scratch.bounds.get(d),
-                self.targets.get(d),
-                self.every_occurrence.get(d),
-            ) else {
-                continue;
-            };
-            let Some(dim_hits) = scratch.grouped.get_mut(from..to) else {
-                continue;
-            };
+        for (((slot, dim_hits), targets), &every) in out
+            .iter_mut()
+            .zip(per_dim.iter_mut())
+            .zip(&self.targets)
+            .zip(&self.every_occurrence)
+        {
             if dim_hits.is_empty() {
                 continue;
             }
@@ -279,9 +286,8 @@ impl Combined {
 /// only the vectors it returns.
 #[derive(Debug, Default)]
 struct Scratch {
-    hits: Vec<Hit>,
-    grouped: Vec<(usize, usize, usize)>,
-    bounds: Vec<(usize, usize)>,
+    /// Per dimension: its hits `(start, end, target)`.
+    per_dim: Vec<Vec<(usize, usize, usize)>>,
 }
 
 thread_local! {
@@ -316,41 +322,6 @@ fn last_kept_end(hits: &mut [(usize, usize, usize)]) -> Option<usize> {
         }
     }
     last
-}
-
-/// Puts `hits` in `grouped` as `(start, end, target)`, dimension by
-/// dimension, each in the order found (a counting sort), and each
-/// dimension's range of `grouped` in `bounds`.
-fn group_by_dimension(
-    hits: &[Hit],
-    grouped: &mut Vec<(usize, usize, usize)>,
-    bounds: &mut Vec<(usize, usize)>,
-    dims: usize,
-) {
-    bounds.clear();
-    bounds.resize(dims, (0, 0));
-    for h in hits {
-        if let Some(b) = bounds.get_mut(h.dim as usize) {
-            b.1 += 1;
-        }
-    }
-    // Counts to ranges; `.1` then serves as the next free place.
-    let mut at = 0;
-    for b in bounds.iter_mut() {
-        let n = b.1;
-        *b = (at, at);
-        at += n;
-    }
-    grouped.clear();
-    grouped.resize(at, (0, 0, 0));
-    for h in hits {
-        if let Some(b) = bounds.get_mut(h.dim as usize) {
-            if let Some(slot) = grouped.get_mut(b.1) {
-                *slot = (h.start, h.end, h.target as usize);
-            }
-            b.1 += 1;
-        }
-    }
 }
 
 /// All hits `(start, end, target)`, by start and then end.
