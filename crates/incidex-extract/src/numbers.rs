@@ -463,7 +463,7 @@ const MAX_NOUN_END: usize = 11;
 /// `credit cards`), in any ASCII case. In a match the noun follows a space and
 /// is followed by a byte that is not an ASCII word character, so its last word
 /// is a whole run of ASCII letters. Every such word ends in `s` or `e`: the
-/// `s` and `e` are found sixteen bytes at a time, and only the words they end
+/// `s` and `e` are found thirty-two bytes at a time, and only the words they end
 /// are looked at, not every word of an English text.
 // Called once a text: kept out of line, which measured a little cheaper.
 #[inline(never)]
@@ -472,8 +472,30 @@ fn has_count_noun(text: &str) -> bool {
     let may_end = |i: usize| {
         !bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) && is_noun_end_at(bytes, i)
     };
-    let mut chunks = bytes.chunks_exact(16);
+    // Thirty-two bytes a step, both chunks' lanes joined for one test: most
+    // steps hold no `s` or `e` that may end a noun.
+    let (pairs, _) = bytes.as_chunks::<32>();
     let mut at = 0;
+    for pair in pairs {
+        let (low, high) = pair.split_at(16);
+        let (Ok(low), Ok(high)) = (<&[u8; 16]>::try_from(low), <&[u8; 16]>::try_from(high)) else {
+            break;
+        };
+        let (low, high) = (last_letter_lanes(low), last_letter_lanes(high));
+        if (low | high).to_bitmask() != 0 {
+            for (k, lanes) in [low, high].into_iter().enumerate() {
+                let mut ends = lanes.to_bitmask();
+                while ends != 0 {
+                    if may_end(at + 16 * k + ends.trailing_zeros() as usize) {
+                        return true;
+                    }
+                    ends &= ends - 1;
+                }
+            }
+        }
+        at += 32;
+    }
+    let mut chunks = bytes.get(at..).unwrap_or_default().chunks_exact(16);
     for chunk in &mut chunks {
         let mut ends = <&[u8; 16]>::try_from(chunk).map_or(0, last_letter_mask);
         while ends != 0 {
@@ -492,9 +514,15 @@ fn has_count_noun(text: &str) -> bool {
 /// letters of the last words of the nouns of `COUNT_EN`.
 #[inline(always)]
 fn last_letter_mask(chunk: &[u8; 16]) -> u32 {
+    last_letter_lanes(chunk).to_bitmask()
+}
+
+/// The lanes of [`last_letter_mask`], all ones where its bit is set.
+#[inline(always)]
+fn last_letter_lanes(chunk: &[u8; 16]) -> wide::i8x16 {
     use wide::i8x16;
     let lower = crate::byte_scan::load16(chunk) | i8x16::splat(0x20);
-    (lower.simd_eq(i8x16::splat(b's' as i8)) | lower.simd_eq(i8x16::splat(b'e' as i8))).to_bitmask()
+    lower.simd_eq(i8x16::splat(b's' as i8)) | lower.simd_eq(i8x16::splat(b'e' as i8))
 }
 
 /// Whether the run of ASCII letters ending at byte `last` of `bytes` (a
@@ -587,15 +615,13 @@ fn money_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<MoneyH
 const CURRENCY_WORDS: [&str; 3] = ["円", "ドル", "ユーロ"];
 const CURRENCY_SYMBOLS: [&str; 4] = ["$", "€", "£", "¥"];
 
-/// Packed searchers (vectorised, built once), one pass over a text without
-/// a currency instead of one for each; `None` where the packed searcher is
-/// not to be had. (One searcher for both words and symbols costs many times
-/// more: its one-byte `$` makes every byte that starts a word's character,
-/// common in Japanese text, a candidate to check.)
+/// A packed searcher for the currency words (vectorised, built once), one
+/// pass over a text without one instead of one for each; `None` where the
+/// packed searcher is not to be had. (One searcher for both words and symbols
+/// costs many times more: its one-byte `$` makes every byte that starts a
+/// word's character, common in Japanese text, a candidate to check.)
 static CURRENCY_WORD_FINDER: Lazy<Option<aho_corasick::packed::Searcher>> =
     Lazy::new(|| aho_corasick::packed::Searcher::new(CURRENCY_WORDS));
-static CURRENCY_SYMBOL_FINDER: Lazy<Option<aho_corasick::packed::Searcher>> =
-    Lazy::new(|| aho_corasick::packed::Searcher::new(CURRENCY_SYMBOLS));
 
 /// Whether `bytes` hold a currency word of `MONEY_JA`.
 fn has_currency_word(bytes: &[u8]) -> bool {
@@ -607,14 +633,29 @@ fn has_currency_word(bytes: &[u8]) -> bool {
     }
 }
 
-/// Whether `bytes` hold a currency symbol of `MONEY_EN`.
+/// Whether `bytes` hold a currency symbol of `MONEY_EN`: a search for the
+/// first bytes of the symbols (`$`, C2 for `£` and `¥`, E2 for `€`), each
+/// place looked at with the bytes after it. Outside English text those
+/// bytes are rare, and memchr's three-byte search costs a fraction of a
+/// packed search for the symbols, whose one-byte `$` leaves it no
+/// fingerprint to skip by.
 fn has_currency_symbol(bytes: &[u8]) -> bool {
-    match CURRENCY_SYMBOL_FINDER.as_ref() {
-        Some(finder) => finder.find(bytes).is_some(),
-        None => CURRENCY_SYMBOLS
+    let mut from = 0;
+    while let Some(k) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr3(b'$', 0xC2, 0xE2, rest))
+    {
+        let at = from + k;
+        let rest = bytes.get(at..).unwrap_or_default();
+        if CURRENCY_SYMBOLS
             .iter()
-            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some()),
+            .any(|w| rest.starts_with(w.as_bytes()))
+        {
+            return true;
+        }
+        from = at + 1;
     }
+    false
 }
 
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
@@ -882,6 +923,25 @@ mod tests {
                 has_count_noun_by_words(&text),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn currency_symbols_are_found_by_their_first_bytes() {
+        // The first bytes searched for are those of the symbols.
+        let firsts: Vec<u8> = CURRENCY_SYMBOLS.iter().map(|w| w.as_bytes()[0]).collect();
+        assert!(firsts.iter().all(|b| [b'$', 0xC2, 0xE2].contains(b)));
+        const PIECES: [&str; 12] = [
+            "$", "€", "£", "¥", "US", "a", " ", "日本", "¢", "‰", "→", "\u{a0}",
+        ];
+        let mut next = crate::test_random::xorshift(0x7A3C_0DE5_11A9_3B01);
+        for _ in 0..20_000 {
+            let len = (next() % 30) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let by_search = CURRENCY_SYMBOLS.iter().any(|w| text.contains(w));
+            assert_eq!(has_currency_symbol(text.as_bytes()), by_search, "{text:?}");
         }
     }
 
