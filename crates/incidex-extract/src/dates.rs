@@ -395,16 +395,16 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         let ascii = !cue.other_digit;
         let era =
             cue.year_ja && cue.month_ja && cue.era_end && ERA_NAMES.iter().any(|n| w.contains(n));
+        // A form whose cue is missing is not run, and its hits are not read.
         let run = |form: &Form, wanted: bool, buf: &mut Vec<FormMatch>| {
             if wanted {
                 form_matches(form, w, &anchors, ascii, buf);
             } else {
                 buf.clear();
             }
-            std::mem::take(buf)
         };
-        let era_hits = run(&ERA_FORM, era, &mut found);
-        for m in &era_hits {
+        run(&ERA_FORM, era, &mut found);
+        for m in &found {
             let base = match m.group(w, 1) {
                 Some("令和") => 2018,
                 Some("平成") => 1988,
@@ -429,7 +429,6 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 },
             );
         }
-        found = era_hits;
         // `2023年5月12日` and `2023/5/12`: the same year-month-day captures; a digit or a
         // letter glued to either side makes them part of something else.
         let glued_ja = |s: usize, _e: usize| prev_char(text, s).is_some_and(|p| p.is_ascii_digit());
@@ -442,8 +441,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             (&YMD_NUM_FORM, cue.digit_sep, &glued_num),
         ];
         for (form, wanted, glued) in full {
-            let form_hits = run(form, wanted, &mut found);
-            for m in &form_hits {
+            run(form, wanted, &mut found);
+            for m in &found {
                 let year: i32 = m.group(w, 1).and_then(parse_number).unwrap_or(0);
                 let (Some(month), day) = (num(m.group(w, 2)), num(m.group(w, 3))) else {
                     continue;
@@ -463,10 +462,9 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                     },
                 );
             }
-            found = form_hits;
         }
-        let form_hits = run(&EN_MDY_FORM, english && cue.name_day, &mut found);
-        for m in &form_hits {
+        run(&EN_MDY_FORM, english && cue.name_day, &mut found);
+        for m in &found {
             let name = m.group(w, 1).unwrap_or("");
             let month = month_of(name);
             let day = num(m.group(w, 2));
@@ -487,9 +485,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 },
             );
         }
-        found = form_hits;
-        let form_hits = run(&EN_DMY_FORM, english && cue.day_name_year, &mut found);
-        for m in &form_hits {
+        run(&EN_DMY_FORM, english && cue.day_name_year, &mut found);
+        for m in &found {
             push(
                 &mut hits,
                 DateHit::at(
@@ -502,9 +499,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 ),
             );
         }
-        found = form_hits;
-        let form_hits = run(&EN_MY_FORM, english && cue.name_year, &mut found);
-        for m in &form_hits {
+        run(&EN_MY_FORM, english && cue.name_year, &mut found);
+        for m in &found {
             push(
                 &mut hits,
                 DateHit::at(
@@ -517,7 +513,6 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 ),
             );
         }
-        found = form_hits;
         // `6月6日` and `3/4`: month and day without a year; a digit (or, around a
         // slash, a character of a path, URL or fraction) glued to them makes them
         // part of something else.
@@ -535,8 +530,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             (&MD_SLASH_FORM, cue.digit_slash, &glued_slash),
         ];
         for (form, wanted, glued) in month_day {
-            let form_hits = run(form, wanted, &mut found);
-            for m in &form_hits {
+            run(form, wanted, &mut found);
+            for m in &found {
                 let (s, e) = (ws + m.start, ws + m.end);
                 if glued(s, e) {
                     continue;
@@ -553,10 +548,9 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                     ),
                 );
             }
-            found = form_hits;
         }
-        let form_hits = run(&M_JA_FORM, cue.month_ja, &mut found);
-        for m in &form_hits {
+        run(&M_JA_FORM, cue.month_ja, &mut found);
+        for m in &found {
             if prev_char(text, ws + m.start).is_some_and(|p| p.is_ascii_digit() || p == '第') {
                 continue;
             }
@@ -578,9 +572,8 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 ),
             );
         }
-        found = form_hits;
-        let form_hits = run(&D_JA_FORM, cue.day_ja, &mut found);
-        for m in &form_hits {
+        run(&D_JA_FORM, cue.day_ja, &mut found);
+        for m in &found {
             let Some((_, d_end)) = m.groups[0] else {
                 continue;
             };
@@ -603,7 +596,6 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
                 },
             );
         }
-        found = form_hits;
     }
     hits.sort_by_key(|h| h.start);
     hits
