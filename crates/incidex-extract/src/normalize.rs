@@ -82,12 +82,10 @@ impl Normalized {
         if end == start {
             return (s, s);
         }
-        // The end is one past the original character of the last folded character.
-        let mut last = end - 1;
-        while !self.text.is_char_boundary(last) {
-            last -= 1;
-        }
-        let e = self.origin(last) + 1;
+        // The end is one past the original character of the last folded
+        // character: the one holding byte `end - 1` (`origin` takes any byte
+        // of a character, so no walk back to its first byte is needed).
+        let e = self.origin(end - 1) + 1;
         (s, e.max(s))
     }
 
@@ -100,7 +98,10 @@ impl Normalized {
     }
 
     /// The original character index of the folded character holding byte
-    /// `b`; the original length in characters at the end of the text.
+    /// `b` (any byte of it: the characters counted are those starting at or
+    /// before `b`, and no entry of `shifts` lies inside a character); the
+    /// original length in characters at the end of the text.
+    #[inline(always)]
     fn origin(&self, b: usize) -> usize {
         if b >= self.text.len() {
             return self.orig_chars;

@@ -191,7 +191,10 @@ static COUNT_UNIT_STARTS: CjkSet =
 static MONEY_JA_CHARS: CjkSet = CjkSet::of(&[
     '億', '万', '千', '百', '円', 'ド', 'ル', '米', 'ユ', 'ー', 'ロ',
 ]);
-/// The first characters of the currencies of `MONEY_JA`: every match holds one.
+/// The first characters of the currencies of `MONEY_JA`: every match holds
+/// one. (Tests only: the runs of `find_money` are found from the currency
+/// words.)
+#[cfg(test)]
 static CURRENCY_STARTS: CjkSet = CjkSet::of(&['円', 'ド', '米', 'ユ']);
 
 /// The kana and kanji of `COUNT_JA`.
@@ -207,6 +210,7 @@ fn in_money_ja(c: char) -> bool {
     MONEY_JA_CHARS.holds(c)
 }
 /// The first characters of the currencies of `MONEY_JA`: every match holds one.
+#[cfg(test)]
 fn starts_currency(c: char) -> bool {
     CURRENCY_STARTS.holds(c)
 }
@@ -615,6 +619,9 @@ fn money_ja_hit(text: &str, at: usize, c: &regex::Captures<'_>) -> Option<MoneyH
 const CURRENCY_WORDS: [&str; 3] = ["円", "ドル", "ユーロ"];
 const CURRENCY_SYMBOLS: [&str; 4] = ["$", "€", "£", "¥"];
 
+/// The first bytes of the currency words (`next_currency_word` looks for them first).
+const CURRENCY_WORD_LEADS: [u8; 2] = [0xE3, 0xE5];
+
 /// A packed searcher for the currency words (vectorised, built once), one
 /// pass over a text without one instead of one for each; `None` where the
 /// packed searcher is not to be had. (One searcher for both words and symbols
@@ -623,13 +630,63 @@ const CURRENCY_SYMBOLS: [&str; 4] = ["$", "€", "£", "¥"];
 static CURRENCY_WORD_FINDER: Lazy<Option<aho_corasick::packed::Searcher>> =
     Lazy::new(|| aho_corasick::packed::Searcher::new(CURRENCY_WORDS));
 
-/// Whether `bytes` hold a currency word of `MONEY_JA`.
-fn has_currency_word(bytes: &[u8]) -> bool {
-    match CURRENCY_WORD_FINDER.as_ref() {
-        Some(finder) => finder.find(bytes).is_some(),
+/// The first byte at or after `from` of `bytes` where a currency word of
+/// `MONEY_JA` starts.
+fn next_currency_word(bytes: &[u8], from: usize) -> Option<usize> {
+    // First to the lead byte of a kana or of a kanji of U+5000..U+5FFF
+    // (every currency word starts with one, a test holds them to these): memchr's
+    // two-byte search costs a fraction of the packed one, and a text
+    // without either (most English text) is done with.
+    let from = from
+        + memchr::memchr2(
+            CURRENCY_WORD_LEADS[0],
+            CURRENCY_WORD_LEADS[1],
+            bytes.get(from..)?,
+        )?;
+    let rest = bytes.get(from..)?;
+    let at = match CURRENCY_WORD_FINDER.as_ref() {
+        Some(finder) => finder.find(rest).map(|m| m.start()),
         None => CURRENCY_WORDS
             .iter()
-            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some()),
+            .filter_map(|w| memchr::memmem::find(rest, w.as_bytes()))
+            .min(),
+    }?;
+    Some(from + at)
+}
+
+/// The maximal runs of characters `MONEY_JA` can hold (see `number_runs`)
+/// that hold a currency word: every match holds one, and no match crosses a
+/// character the pattern cannot hold, so the matches in these runs, in
+/// order, are the matches in the whole text. The currency words are found
+/// by one packed search, which most texts (without one) need anyway, and
+/// each run is walked out from its word: no walk over the text's other
+/// numbers, as `number_runs` would.
+fn currency_word_runs(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while let Some(word) = next_currency_word(bytes, from) {
+        // The character at `from` (the one ending the last run) is not held:
+        // the run holding `word` starts after it.
+        let start = run_start(bytes, from, word, in_money_ja);
+        let end = held_run_end(bytes, word, in_money_ja);
+        runs.push((start, end));
+        // Past the run: a currency word starts with a held character, so
+        // none starts at `end`, and `end` moves on past `word`.
+        from = end.max(word + 1);
+    }
+    runs
+}
+
+/// The end of the run of characters a Japanese number pattern can hold (see
+/// `may_be_in_number`) going on from byte `at` (a char boundary).
+fn held_run_end(bytes: &[u8], mut at: usize, holds: impl Fn(char) -> bool + Copy) -> usize {
+    loop {
+        at += ascii_in_number_len(bytes.get(at..).unwrap_or_default());
+        match char_at(bytes, at) {
+            Some((u, len)) if may_be_in_number_at(u, holds) => at += len,
+            _ => return at,
+        }
     }
 }
 
@@ -660,13 +717,7 @@ fn has_currency_symbol(bytes: &[u8]) -> bool {
 
 pub fn find_money(text: &str) -> Vec<MoneyHit> {
     let mut out = Vec::new();
-    let yen = has_currency_word(text.as_bytes());
-    let runs = if yen {
-        number_runs(text, in_money_ja, starts_currency)
-    } else {
-        Vec::new()
-    };
-    for (rs, re) in runs {
+    for (rs, re) in currency_word_runs(text) {
         for c in MONEY_JA.captures_iter(&text[rs..re]) {
             if let Some(hit) = money_ja_hit(text, rs, &c) {
                 out.push(hit);
@@ -756,6 +807,13 @@ mod tests {
         assert_eq!(money("約2億円"), [200_000_000]);
     }
 
+    #[test]
+    fn currency_words_start_with_their_lead_bytes() {
+        for w in CURRENCY_WORDS {
+            assert!(CURRENCY_WORD_LEADS.contains(&w.as_bytes()[0]), "{w}");
+        }
+    }
+
     /// The spans of the matches of `re` in `text` searched as a whole and
     /// searched run by run.
     fn whole_and_by_runs(
@@ -819,6 +877,15 @@ mod tests {
             assert_eq!(whole, runs, "COUNT_JA on {text:?}");
             let (whole, runs) = whole_and_by_runs(&MONEY_JA, &text, in_money_ja, starts_currency);
             assert_eq!(whole, runs, "MONEY_JA on {text:?}");
+            let by_words: Vec<Span> = currency_word_runs(&text)
+                .into_iter()
+                .flat_map(|(s, e)| {
+                    MONEY_JA
+                        .find_iter(&text[s..e])
+                        .map(move |m| (s + m.start(), s + m.end()))
+                })
+                .collect();
+            assert_eq!(whole, by_words, "MONEY_JA by currency words on {text:?}");
         }
     }
 
