@@ -83,17 +83,20 @@ fn leftmost_longest<'a>(
     // the right size, filled without a capacity test per match.
     hits[..kept]
         .iter()
-        .map(|&(s, e, t)| {
-            let tg = &targets[t];
-            LexMatch {
-                value: &tg.value,
-                tag: &tg.tag,
-                weight: tg.weight,
-                start: s,
-                end: e,
-            }
-        })
+        .map(|&hit| lex_match(hit, targets))
         .collect()
+}
+
+/// The match of a hit `(start, end, target)`.
+fn lex_match((start, end, t): (usize, usize, usize), targets: &[Target]) -> LexMatch<'_> {
+    let tg = &targets[t];
+    LexMatch {
+        value: &tg.value,
+        tag: &tg.tag,
+        weight: tg.weight,
+        start,
+        end,
+    }
 }
 
 /// Moves the leftmost-longest non-overlapping hits of `hits` to its front,
@@ -330,18 +333,7 @@ fn every_match<'a>(hits: &mut [(usize, usize, usize)], targets: &'a [Target]) ->
     if !hits.is_sorted_by_key(|&(s, e, _)| (s, e)) {
         hits.sort_by_key(|&(s, e, _)| (s, e));
     }
-    hits.iter()
-        .map(|&(s, e, t)| {
-            let tg = &targets[t];
-            LexMatch {
-                value: &tg.value,
-                tag: &tg.tag,
-                weight: tg.weight,
-                start: s,
-                end: e,
-            }
-        })
-        .collect()
+    hits.iter().map(|&hit| lex_match(hit, targets)).collect()
 }
 
 /// Folds a pattern the way the extractor folds text: NFKC (full-width to ASCII).
