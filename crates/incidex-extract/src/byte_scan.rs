@@ -233,6 +233,24 @@ fn tail_hits(bytes: &[u8], at: usize, class: ByteClass) -> u32 {
     hits & keep
 }
 
+/// The sixteen bytes of `bytes` from `at`; near the end, those left copied
+/// into the front of `pad`, whose other bytes the caller chose so that they
+/// match nothing it tests for.
+#[inline(always)]
+pub(crate) fn chunk16_at<'a>(bytes: &'a [u8], at: usize, pad: &'a mut [u8; 16]) -> &'a [u8; 16] {
+    if let Some(chunk) = bytes
+        .get(at..at + 16)
+        .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+    {
+        return chunk;
+    }
+    let tail = bytes.get(at..).unwrap_or_default();
+    if let Some(to) = pad.get_mut(..tail.len()) {
+        to.copy_from_slice(tail);
+    }
+    pad
+}
+
 /// The first byte at or after `from` (a char boundary) that `class` holds,
 /// sixteen bytes at a time.
 #[inline(always)]
@@ -361,10 +379,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x5EED_0F5C_A115_0001);
         for _ in 0..5_000 {
-            let len = (next() % 40) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 40);
             let bytes = text.as_bytes();
             for class in CLASSES {
                 for (from, _) in text.char_indices() {

@@ -1409,10 +1409,7 @@ mod tests {
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         let mut anchors = Anchors::default();
         for _ in 0..60_000 {
-            let len = (next() % 14) as usize;
-            let w: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let w = crate::test_random::text_of(&mut next, &PIECES, 14);
             // The places of `年`, `月` and `日` as the scan for cues finds them.
             Cues::of(&w, &mut anchors);
             for (form, name) in &forms {
@@ -1434,10 +1431,7 @@ mod tests {
         let mut next = crate::test_random::xorshift(0x7A9A_4E5E_C0E5_0001);
         let mut anchors = Anchors::default();
         for _ in 0..100_000 {
-            let len = (next() % 12) as usize;
-            let w: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let w = crate::test_random::text_of(&mut next, &PIECES, 12);
             let cue = Cues::of(&w, &mut anchors);
             for (re, has) in [
                 (&ERA, cue.year_ja && cue.month_ja && cue.era_end),
@@ -1480,10 +1474,7 @@ mod tests {
         let mut anchors = Anchors::default();
         let mut found = 0;
         for _ in 0..60_000 {
-            let len = (next() % 14) as usize;
-            let w: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let w = crate::test_random::text_of(&mut next, &PIECES, 14);
             Cues::of(&w, &mut anchors);
             form_matches(&ERA_FORM, &w, &anchors, true, &mut fast);
             form_matches(&ERA_FORM, &w, &anchors, false, &mut slow);
@@ -1560,10 +1551,7 @@ mod tests {
         let mut anchors = Anchors::default();
         let mut found = 0;
         for _ in 0..100_000 {
-            let len = (next() % 12) as usize;
-            let w: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let w = crate::test_random::text_of(&mut next, &PIECES, 12);
             // The month names as the scan for cues finds them.
             Cues::of(&w, &mut anchors);
             form_matches(&EN_MDY_FORM, &w, &anchors, true, &mut fast);
@@ -1615,10 +1603,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x0DDB_1A5E_5BAD_5EED);
         for _ in 0..100_000 {
-            let len = (next() % 10) as usize;
-            let w: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let w = crate::test_random::text_of(&mut next, &PIECES, 10);
             let cue = Cues::of(&w, &mut Anchors::default());
             for (re, has) in [
                 (&EN_MDY, cue.name_day),
@@ -1661,10 +1646,7 @@ mod tests {
         let mut next = crate::test_random::xorshift(0x5EED_0F6A_9512);
         let mut matched = 0;
         for _ in 0..60_000 {
-            let len = (next() % 7) as usize;
-            let gap: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let gap = crate::test_random::text_of(&mut next, &PIECES, 7);
             let gap = gap.trim();
             if RANGE_GAP.is_match(gap) {
                 matched += 1;

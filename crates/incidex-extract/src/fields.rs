@@ -779,10 +779,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0xC1A0_5E5E_0BAD_F00D);
         for _ in 0..50_000 {
-            let len = (next() % 10) as usize;
-            let head: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let head = crate::test_random::text_of(&mut next, &PIECES, 10);
             let by_chars = head
                 .rfind(['、', '。', '\n', '(', ',', ':'])
                 .map(|i| i + head[i..].chars().next().map_or(1, char::len_utf8))

@@ -3,7 +3,7 @@
 //! (`*****@example.co.jp` counts as its domain). Placeholders such as
 //! `xxx@xxx.xxx` are not indicators.
 
-use crate::byte_scan::{load16, scan_to, NON_ASCII};
+use crate::byte_scan::{chunk16_at, load16, scan_to, NON_ASCII};
 use incidex_model::{Indicator, IndicatorType};
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -129,16 +129,7 @@ fn next_run_cue(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = skip_quiet_blocks(bytes, from);
     while at < bytes.len() {
         let mut pad = [0x80u8; 16];
-        let chunk = match bytes.get(at..at + 16) {
-            Some(c) => <&[u8; 16]>::try_from(c).unwrap_or(&pad),
-            None => {
-                let tail = bytes.get(at..).unwrap_or_default();
-                if let Some(to) = pad.get_mut(..tail.len()) {
-                    to.copy_from_slice(tail);
-                }
-                &pad
-            }
-        };
+        let chunk = chunk16_at(bytes, at, &mut pad);
         let v = load16(chunk);
         let is = |b: u8| v.simd_eq(i8x16::splat(b as i8));
         let marks = (is(b'.') | is(b'@') | is(b'[')).to_bitmask();
@@ -200,16 +191,7 @@ fn mark_places(run: &[u8], out: &mut Vec<usize>) {
     let mut at = 0;
     while at < run.len() {
         let mut pad = [0u8; 16];
-        let chunk = match run.get(at..at + 16) {
-            Some(c) => <&[u8; 16]>::try_from(c).unwrap_or(&pad),
-            None => {
-                let tail = run.get(at..).unwrap_or_default();
-                if let Some(to) = pad.get_mut(..tail.len()) {
-                    to.copy_from_slice(tail);
-                }
-                &pad
-            }
-        };
+        let chunk = chunk16_at(run, at, &mut pad);
         let v = load16(chunk);
         let is = |b: u8| v.simd_eq(i8x16::splat(b as i8));
         let mut marks = (is(b'.') | is(b'@') | is(b'[') | is(b'/')).to_bitmask();
@@ -765,10 +747,7 @@ mod tests {
         };
         let (mut found_emails, mut found_ips) = (0, 0);
         for _ in 0..30_000 {
-            let len = (next() % 16) as usize;
-            let run: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let run = crate::test_random::text_of(&mut next, &PIECES, 16);
             let b = run.as_bytes();
             let url = url_matches(&run);
             assert_eq!(url, spans(&URL, &run), "URL in {run:?}");
@@ -813,10 +792,7 @@ mod tests {
         let mut next = crate::test_random::xorshift(0x7E57_AB1E_0DD5_EED5);
         let (mut found_emails, mut found_ips) = (0, 0);
         for _ in 0..40_000 {
-            let len = (next() % 14) as usize;
-            let run: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let run = crate::test_random::text_of(&mut next, &PIECES, 14);
             let emails = email_groups(&run);
             assert_eq!(emails, regex_email_groups(&run), "EMAIL in {run:?}");
             found_emails += emails.len();
@@ -883,10 +859,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x0BAD_5EED_1234_5678);
         for _ in 0..20_000 {
-            let len = (next() % 24) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 24);
             let bytes = text.as_bytes();
             let mut walk = Vec::new();
             let mut i = 0;

@@ -104,6 +104,15 @@ pub(crate) mod test_random {
             state
         }
     }
+
+    /// A text of fewer than `max_len` pieces drawn from `pieces` (the length
+    /// first, then each piece): random inputs made of what a matcher cares about.
+    pub(crate) fn text_of(next: &mut impl FnMut() -> u64, pieces: &[&str], max_len: u64) -> String {
+        let len = (next() % max_len) as usize;
+        (0..len)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect()
+    }
 }
 
 struct Scan<'a> {

@@ -869,10 +869,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..40_000 {
-            let len = (next() % 12) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 12);
             let (whole, runs) = whole_and_by_runs(&COUNT_JA, &text, in_count_ja, starts_count_unit);
             assert_eq!(whole, runs, "COUNT_JA on {text:?}");
             let (whole, runs) = whole_and_by_runs(&MONEY_JA, &text, in_money_ja, starts_currency);
@@ -981,10 +978,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..40_000 {
-            let len = (next() % 14) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 14);
             assert_eq!(
                 has_count_noun(&text),
                 has_count_noun_by_words(&text),
@@ -1003,10 +997,7 @@ mod tests {
         ];
         let mut next = crate::test_random::xorshift(0x7A3C_0DE5_11A9_3B01);
         for _ in 0..20_000 {
-            let len = (next() % 30) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 30);
             let by_search = CURRENCY_SYMBOLS.iter().any(|w| text.contains(w));
             assert_eq!(has_currency_symbol(text.as_bytes()), by_search, "{text:?}");
         }

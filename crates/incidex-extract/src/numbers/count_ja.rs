@@ -346,10 +346,7 @@ mod tests {
         let mut next = crate::test_random::xorshift(0x5DEE_CE66_D1CE_4E5B);
         let mut found = 0;
         for _ in 0..80_000 {
-            let len = (next() % 12) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let text = crate::test_random::text_of(&mut next, &PIECES, 12);
             let (hand, regex) = count_ja_both(&text);
             assert_eq!(hand, regex, "COUNT_JA on {text:?}");
             found += regex.len();
